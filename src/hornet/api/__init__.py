@@ -1,0 +1,1 @@
+"""The user-facing API: ops, and (later) layers, models, optimizers, losses, metrics, callbacks."""

@@ -1,0 +1,218 @@
+"""The few helpers every public op is built from: conversion, casting, promotion, broadcasting, axes.
+
+Public ops are written once, as compositions of prims bound with ``bind``; they run eagerly on concrete
+arrays and record nodes on symbolic tensors, with identical shapes either way.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+
+from hornet.ir.dtypes import DType, DEFAULT_FLOAT, dtype as to_dtype, is_python_scalar, result_type
+from hornet.ir.errors import ShapeError
+from hornet.ir.symbolic import Dim, canonical_dim, dims_equal, is_symbolic
+from hornet.ir.tracer import SymbolicTensor
+from hornet.ir.types import TensorType, type_of_array
+from hornet.runtime.backend import current_backend
+from hornet.runtime.bind import bind
+
+__all__ = ["bind", "is_tensor", "type_of", "convert_to_tensor", "convert_to_numpy", "cast", "shape", "ndim",
+           "dtype", "as_tensor", "unary", "binary", "broadcast_shapes", "broadcast_to", "normalize_axis",
+           "normalize_axes", "constant", "float_dtype_of", "to_float"]
+
+
+def is_tensor(x: Any) -> bool:
+    """True for symbolic tensors and the current backend's arrays."""
+    return isinstance(x, SymbolicTensor) or current_backend().is_array(x)
+
+
+def type_of(x: Any) -> TensorType:
+    """The TensorType of a symbolic tensor, a backend array, a NumPy array or a Python scalar."""
+    if isinstance(x, SymbolicTensor):
+        return x.type
+    if isinstance(x, np.ndarray) or isinstance(x, np.generic):
+        return type_of_array(x)
+    if is_python_scalar(x):
+        return TensorType(result_type(x), ())
+    if hasattr(x, "shape") and hasattr(x, "dtype"):
+        return current_backend().type_of(x)
+    return type_of_array(np.asarray(x))
+
+
+def constant(value: Any, dtype: Any) -> np.ndarray:
+    """A NumPy array of ``value`` with a hornet dtype (used as a graph constant or eager operand)."""
+    return np.asarray(value, dtype=to_dtype(dtype).np)
+
+
+def convert_to_tensor(x: Any, dtype: Any = None, sparse: Any = None) -> Any:
+    """A backend tensor (or the same symbolic tensor) for ``x``; Python scalars and lists follow the
+    default dtypes (int32 / float32); NumPy arrays keep theirs.
+
+    >>> convert_to_tensor([1.0, 2.0]).dtype   # doctest: +SKIP
+    dtype('float32')
+    """
+    if isinstance(x, SymbolicTensor):
+        return x if dtype is None or to_dtype(dtype) == x.dtype else cast(x, dtype)
+    backend = current_backend()
+    if backend.is_array(x):
+        return x if dtype is None or backend.type_of(x).dtype == to_dtype(dtype) else cast(x, dtype)
+    return backend.asarray(_to_numpy_input(x, dtype))
+
+
+def _to_numpy_input(x: Any, dtype: Any = None) -> np.ndarray:
+    if dtype is not None:
+        return np.asarray(x, dtype=to_dtype(dtype).np)
+    if is_python_scalar(x):
+        return np.asarray(x, dtype=result_type(x).np)
+    if isinstance(x, (np.ndarray, np.generic)):
+        arr = np.asarray(x)
+    elif hasattr(x, "__array__") and hasattr(x, "dtype"):
+        arr = np.asarray(x)
+    else:
+        arr = np.asarray(x)
+        if arr.dtype == np.float64:  # lists of Python floats: default float, as Keras
+            arr = arr.astype(DEFAULT_FLOAT.np)
+        elif arr.dtype == np.int64:
+            arr = arr.astype(np.int32)
+    to_dtype(arr.dtype)  # raises a clear error for unsupported dtypes (complex, strings, ...)
+    return arr
+
+
+def as_tensor(x: Any, dtype: Any = None) -> Any:
+    """``x`` as an operand for ``bind``: symbolic and backend tensors pass through (cast when ``dtype`` differs);
+    anything else becomes a NumPy array (a graph constant when tracing)."""
+    if isinstance(x, SymbolicTensor) or current_backend().is_array(x):
+        if dtype is not None and type_of(x).dtype != to_dtype(dtype):
+            return cast(x, dtype)
+        return x
+    return _to_numpy_input(x, dtype)
+
+
+def convert_to_numpy(x: Any) -> np.ndarray:
+    """A NumPy array with the values of ``x`` (not available on symbolic tensors)."""
+    if isinstance(x, SymbolicTensor):
+        x.__array__()  # raises TracerError with the type in the message
+    if isinstance(x, np.ndarray):
+        return x
+    backend = current_backend()
+    if backend.is_array(x):
+        return backend.to_numpy(x)
+    return _to_numpy_input(x)
+
+
+def cast(x: Any, dtype: Any) -> Any:
+    """Convert ``x`` to ``dtype`` (float -> int truncates toward zero; -> bool tests != 0)."""
+    d = to_dtype(dtype)
+    x = as_tensor(x)
+    if type_of(x).dtype == d:
+        return x
+    return bind("convert", x, new_dtype=d, op="cast")
+
+
+def shape(x: Any) -> tuple[Dim, ...]:
+    """The shape as a tuple; symbolic dims are strings (``"batch"``) while tracing."""
+    return type_of(x).shape
+
+
+def ndim(x: Any) -> int:
+    return type_of(x).ndim
+
+
+def dtype(x: Any) -> DType:
+    """The hornet dtype of a tensor (compares equal to its name, e.g. ``"float32"``)."""
+    return type_of(x).dtype
+
+
+def float_dtype_of(x: Any) -> DType:
+    """``x``'s dtype if floating, else the default float (what ``sqrt(int_tensor)`` returns)."""
+    d = type_of(x).dtype
+    return d if d.is_floating else DEFAULT_FLOAT
+
+
+def to_float(x: Any) -> Any:
+    """``x`` cast to its float dtype (ints and bools become float32)."""
+    return cast(x, float_dtype_of(x))
+
+
+def broadcast_shapes(*shapes: Sequence[Dim], op: str = "broadcast") -> tuple[Dim, ...]:
+    """NumPy broadcasting of shapes with symbolic dims; an error names both shapes."""
+    nd = max((len(s) for s in shapes), default=0)
+    out: list[Dim] = [1] * nd
+    for s in shapes:
+        s = [canonical_dim(d) for d in s]
+        for i, d in enumerate(s, start=nd - len(s)):
+            cur = out[i]
+            if cur == 1 or dims_equal(cur, d):
+                out[i] = d
+            elif d != 1:
+                raise ShapeError(f"{op}: shapes {', '.join(_fmt(t) for t in shapes)} cannot be broadcast together "
+                                 f"(dim {cur} vs {d})")
+    return tuple(out)
+
+
+def _fmt(shape: Sequence[Dim]) -> str:
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def broadcast_to(x: Any, shape: Sequence[Dim], op: str = "broadcast_to") -> Any:
+    """Broadcast ``x`` to ``shape`` (NumPy rules; symbolic dims allowed)."""
+    x = as_tensor(x)
+    t = type_of(x)
+    target = tuple(canonical_dim(d) for d in shape)
+    if len(t.shape) == len(target) and all(dims_equal(a, b) for a, b in zip(t.shape, target)):
+        return x
+    if len(t.shape) > len(target):
+        raise ShapeError(f"{op}: cannot broadcast shape {_fmt(t.shape)} to {_fmt(target)}")
+    broadcast_shapes(t.shape, target, op=op)
+    offset = len(target) - len(t.shape)
+    for d, o in zip(t.shape, target[offset:]):
+        if d != 1 and not dims_equal(d, o):
+            raise ShapeError(f"{op}: cannot broadcast shape {_fmt(t.shape)} to {_fmt(target)}")
+    return bind("broadcast_in_dim", x, shape=target, broadcast_dimensions=tuple(range(offset, len(target))), op=op)
+
+
+def unary(prim: str, x: Any, op: str, *, float_only: bool = False) -> Any:
+    """Apply an elementwise prim; with ``float_only``, integer/bool inputs are cast to float32 first."""
+    x = as_tensor(x)
+    if float_only:
+        x = to_float(x)
+    return bind(prim, x, op=op)
+
+
+def binary(prim: str, x: Any, y: Any, op: str, *, dtype: Any = None, float_only: bool = False) -> Any:
+    """Apply an elementwise binary prim with Keras/JAX promotion (weak Python scalars) and broadcasting."""
+    d = to_dtype(dtype) if dtype is not None else result_type(_dtype_probe(x), _dtype_probe(y))
+    if float_only and not d.is_floating:
+        d = DEFAULT_FLOAT
+    x = as_tensor(x, d)
+    y = as_tensor(y, d)
+    out_shape = broadcast_shapes(type_of(x).shape, type_of(y).shape, op=op)
+    return bind(prim, broadcast_to(x, out_shape, op), broadcast_to(y, out_shape, op), op=op)
+
+
+def _dtype_probe(x: Any) -> Any:
+    """What result_type should see: Python scalars stay weak; everything else by its dtype."""
+    if is_python_scalar(x):
+        return x
+    if isinstance(x, (list, tuple)):
+        return _to_numpy_input(x)
+    return type_of(x).dtype
+
+
+def normalize_axis(axis: int, ndim: int, op: str = "op") -> int:
+    if not -ndim <= axis < max(ndim, 1) and not (ndim == 0 and axis in (0, -1)):
+        raise ShapeError(f"{op}: axis {axis} is out of bounds for a tensor of rank {ndim}")
+    return axis % ndim if ndim else 0
+
+
+def normalize_axes(axis: int | Iterable[int] | None, ndim: int, op: str = "op") -> tuple[int, ...]:
+    """``None`` -> all axes; ints and sequences -> sorted, non-negative, unique axes."""
+    if axis is None:
+        return tuple(range(ndim))
+    if isinstance(axis, int) or np.ndim(axis) == 0:
+        axis = (int(axis),)
+    out = sorted({normalize_axis(int(a), ndim, op) for a in axis})
+    if len(out) != len(tuple(axis)):
+        raise ShapeError(f"{op}: repeated axis in {tuple(axis)}")
+    return tuple(out)

@@ -1,0 +1,1 @@
+"""The composites prims (see CATALOGUE.md)."""

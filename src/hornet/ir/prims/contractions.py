@@ -1,0 +1,1 @@
+"""The contractions prims (see CATALOGUE.md)."""

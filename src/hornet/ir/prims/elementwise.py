@@ -1,0 +1,1 @@
+"""The elementwise prims (see CATALOGUE.md)."""

@@ -1,0 +1,1 @@
+"""The indexing prims (see CATALOGUE.md)."""

@@ -1,0 +1,1 @@
+"""The linalg prims (see CATALOGUE.md)."""

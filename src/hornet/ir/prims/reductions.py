@@ -1,0 +1,1 @@
+"""The reductions prims (see CATALOGUE.md)."""

@@ -1,0 +1,1 @@
+"""The structural prims (see CATALOGUE.md)."""

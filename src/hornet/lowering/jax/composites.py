@@ -1,0 +1,2 @@
+"""JAX rules: composites prims."""
+RULES: dict = {}

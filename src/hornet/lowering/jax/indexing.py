@@ -1,0 +1,2 @@
+"""JAX rules: indexing prims."""
+RULES: dict = {}

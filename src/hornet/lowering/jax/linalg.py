@@ -1,0 +1,2 @@
+"""JAX rules: linalg prims."""
+RULES: dict = {}

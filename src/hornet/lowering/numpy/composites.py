@@ -1,0 +1,2 @@
+"""NumPy reference rules: composites prims."""
+RULES: dict = {}

@@ -1,0 +1,2 @@
+"""NumPy reference rules: contractions prims."""
+RULES: dict = {}

@@ -1,0 +1,2 @@
+"""NumPy reference rules: elementwise prims."""
+RULES: dict = {}

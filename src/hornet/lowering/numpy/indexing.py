@@ -1,0 +1,2 @@
+"""NumPy reference rules: indexing prims."""
+RULES: dict = {}

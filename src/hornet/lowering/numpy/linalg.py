@@ -1,0 +1,2 @@
+"""NumPy reference rules: linalg prims."""
+RULES: dict = {}

@@ -1,0 +1,2 @@
+"""NumPy reference rules: reductions prims."""
+RULES: dict = {}

@@ -1,0 +1,2 @@
+"""NumPy reference rules: structural prims."""
+RULES: dict = {}

@@ -1,0 +1,83 @@
+"""Shared test utilities: random inputs per dtype, running one prim on a lowering, tolerances."""
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import numpy as np
+
+from hornet.ir.dtypes import DType, dtype as to_dtype
+from hornet.ir.graph import Graph
+from hornet.ir.prims import PRIMITIVES, normalize_attrs
+from hornet.ir.tracer import Trace
+from hornet.ir.types import TensorType, type_of_array
+
+# (rtol, atol) per dtype for comparing a lowering against the numpy reference.
+TOLERANCE = {
+    DType.float16: (2e-3, 2e-3),
+    DType.bfloat16: (2e-2, 2e-2),
+    DType.float32: (2e-5, 1e-6),
+    DType.float64: (1e-12, 1e-13),
+}
+LOWERINGS = ("numpy", "jax")
+
+
+def random_array(shape: Sequence[int], dtype: Any, rng: np.random.Generator | None = None, *,
+                 low: float = -3.0, high: float = 3.0) -> np.ndarray:
+    """Random values valid for ``dtype`` (floats uniform in [low, high), ints in a small signed/unsigned range)."""
+    rng = rng or np.random.default_rng(0)
+    d = to_dtype(dtype)
+    if d.is_bool:
+        return rng.random(shape) < 0.5
+    if d.is_unsigned:
+        return rng.integers(0, max(int(high) * 3, 10), size=shape).astype(d.np)
+    if d.is_integer:
+        return rng.integers(int(low) * 3, int(high) * 3 + 1, size=shape).astype(d.np)
+    return rng.uniform(low, high, size=shape).astype(d.np)
+
+
+def prim_graph(prim: str, in_types: Sequence[TensorType], **attrs: Any) -> Graph:
+    """A graph holding one node of ``prim`` on inputs of the given types."""
+    p = PRIMITIVES[prim]
+    tr = Trace(prim)
+    xs = [tr.new_input(t) for t in in_types]
+    out = tr.record(p, xs, normalize_attrs(p, attrs))
+    outs = out if p.multiple_results else (out,)
+    tr.graph.outputs = [o.value for o in outs]
+    return tr.graph
+
+
+def run_graph(lowering: str, graph: Graph, *arrays: Any) -> list[np.ndarray]:
+    """Run a graph on a lowering ("numpy" reference or "jax" under jax.jit); NumPy arrays out."""
+    if lowering == "numpy":
+        from hornet.lowering import numpy as reference
+
+        return reference.run(graph, *arrays)
+    if lowering == "jax":
+        import jax
+
+        from hornet.lowering import jax as jax_lowering
+
+        outs = jax.jit(jax_lowering.to_function(graph))(*arrays)
+        return [np.asarray(o) for o in outs]
+    raise ValueError(lowering)
+
+
+def run_prim(lowering: str, prim: str, *arrays: Any, **attrs: Any) -> list[np.ndarray]:
+    """Trace one prim on the arrays' types and run it on a lowering. Always returns a list of outputs."""
+    graph = prim_graph(prim, [type_of_array(np.asarray(a)) for a in arrays], **attrs)
+    return run_graph(lowering, graph, *[np.asarray(a) for a in arrays])
+
+
+def assert_close(actual: Any, expected: Any, dtype: Any = None, *, rtol: float | None = None,
+                 atol: float | None = None, equal_nan: bool = True) -> None:
+    """Compare with the dtype's tolerance (exact for ints and bools); dtypes must match too."""
+    actual, expected = np.asarray(actual), np.asarray(expected)
+    d = to_dtype(dtype if dtype is not None else expected.dtype)
+    assert actual.shape == expected.shape, f"shape {actual.shape} != {expected.shape}"
+    if d.is_floating:
+        r, a = TOLERANCE[d]
+        np.testing.assert_allclose(actual.astype(np.float64), expected.astype(np.float64),
+                                   rtol=rtol if rtol is not None else r, atol=atol if atol is not None else a,
+                                   equal_nan=equal_nan)
+    else:
+        np.testing.assert_array_equal(actual, expected)
