@@ -81,3 +81,35 @@ def assert_close(actual: Any, expected: Any, dtype: Any = None, *, rtol: float |
                                    equal_nan=equal_nan)
     else:
         np.testing.assert_array_equal(actual, expected)
+
+
+def check_op(fn: Any, *args: Any, expected: Any = None, dtype: Any = None, rtol: float | None = None,
+             atol: float | None = None, lowerings: Sequence[str] = LOWERINGS) -> Any:
+    """Check a public op three ways and return its eager result (as NumPy, a list for multiple outputs):
+
+    1. eager on the current backend (JAX by default), against ``expected`` when given;
+    2. traced with the arguments' types (every positional arg must be an array; close over the rest), then
+       run on each lowering, against the eager result;
+    3. the traced output types equal the eager output types (shape and dtype).
+    """
+    from hornet.api.ops.core import convert_to_numpy
+    from hornet.ir import pytree
+    from hornet.ir.tracer import trace_with_tree
+
+    arrays = [np.asarray(a) for a in args]
+    eager = fn(*arrays)
+    eager_leaves, _ = pytree.flatten(eager)
+    eager_np = [np.asarray(convert_to_numpy(e)) for e in eager_leaves]
+    if expected is not None:
+        exp_leaves, _ = pytree.flatten(expected)
+        assert len(exp_leaves) == len(eager_np), f"{len(eager_np)} outputs, expected {len(exp_leaves)}"
+        for got, want in zip(eager_np, exp_leaves):
+            assert_close(got, want, dtype if dtype is not None else np.asarray(want).dtype, rtol=rtol, atol=atol)
+    graph, _ = trace_with_tree(fn, [type_of_array(a) for a in arrays])
+    for v, e in zip(graph.outputs, eager_np):
+        assert v.type == type_of_array(e), f"traced type {v.type} != eager type {type_of_array(e)}"
+    for lowering in lowerings:
+        outs = run_graph(lowering, graph, *arrays)
+        for got, want in zip(outs, eager_np):
+            assert_close(got, want, want.dtype, rtol=rtol, atol=atol)
+    return eager_np if len(eager_np) != 1 or isinstance(eager, (tuple, list)) else eager_np[0]
