@@ -82,6 +82,8 @@ def _to_numpy_input(x: Any, dtype: Any = None) -> np.ndarray:
 def as_tensor(x: Any, dtype: Any = None) -> Any:
     """``x`` as an operand for ``bind``: symbolic and backend tensors pass through (cast when ``dtype`` differs);
     anything else becomes a NumPy array (a graph constant when tracing)."""
+    if isinstance(x, (np.ndarray, np.generic, list, tuple)) or is_python_scalar(x):
+        return _to_numpy_input(x, dtype)
     if isinstance(x, SymbolicTensor) or current_backend().is_array(x):
         if dtype is not None and type_of(x).dtype != to_dtype(dtype):
             return cast(x, dtype)

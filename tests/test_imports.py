@@ -1,0 +1,50 @@
+"""Import hygiene: the IR needs no framework; the JAX backend pulls in neither torch nor TensorFlow."""
+import subprocess
+import sys
+import textwrap
+
+BLOCKER = textwrap.dedent("""
+    import sys, importlib.abc
+    class Block(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name.split(".")[0] in ("jax", "jaxlib", "torch", "tensorflow", "keras"):
+                raise ImportError(f"blocked import of {name}")
+    sys.meta_path.insert(0, Block())
+""")
+
+
+def run(code: str) -> str:
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return proc.stdout
+
+
+def test_ir_tracing_and_serialization_without_frameworks():
+    out = run(BLOCKER + textwrap.dedent("""
+        import numpy as np
+        import hornet.ir
+        from hornet import ops, TensorSpec, trace
+        from hornet.ir import Graph
+        w = np.ones((3, 4), "float32")
+        g = trace(lambda x: ops.relu(ops.matmul(x, w)) + 1.0, TensorSpec((None, 3)))
+        text = g.to_json()
+        g2 = Graph.from_json(text)
+        assert str(g2) == str(g) and g2.to_json() == text
+        from hornet.lowering import numpy as reference
+        (y,) = reference.run(g2, np.ones((2, 3), "float32"))
+        assert y.shape == (2, 4) and float(y[0, 0]) == 4.0
+        print(sorted(m for m in sys.modules if m.split(".")[0] in ("jax", "torch", "tensorflow")))
+    """))
+    assert out.strip() == "[]"
+
+
+def test_jax_backend_imports_neither_torch_nor_tensorflow():
+    out = run(textwrap.dedent("""
+        import sys
+        import hornet
+        from hornet import ops
+        y = ops.add(ops.ones((2, 2)), 1.0)
+        assert hornet.backend.backend() == "jax"
+        print("jax" in sys.modules, "torch" in sys.modules, "tensorflow" in sys.modules)
+    """))
+    assert out.split() == ["True", "False", "False"]
