@@ -131,6 +131,22 @@ def shape_size(shape: Sequence[Dim]) -> Dim:
     return out
 
 
+def dim_sign(d: Dim) -> int | None:
+    """+1 if ``d >= 0`` for every value of its symbols (each >= 1), -1 if ``d < 0`` for every value, else None.
+
+    >>> dim_sign("batch-1"), dim_sign(-2), dim_sign("batch-2")
+    (1, -1, None)
+    """
+    terms = _poly(d)  # ((names, coefficient), ...): the sign of each coefficient decides monotonicity
+    at_ones = sum(c for _, c in terms)
+    slopes = [c for names, c in terms if names]
+    if all(c >= 0 for c in slopes) and at_ones >= 0:
+        return 1
+    if all(c <= 0 for c in slopes) and at_ones < 0:
+        return -1
+    return None
+
+
 def symbols(d: Dim) -> set[str]:
     return {name for names, _ in _poly(d) for name in names}
 
