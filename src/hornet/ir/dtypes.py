@@ -94,6 +94,22 @@ def dtype(x: Any) -> DType:
     """
     if isinstance(x, DType):
         return x
+    try:
+        return _CACHE[x]
+    except (KeyError, TypeError):  # unhashable, or not seen yet
+        pass
+    out = _dtype_uncached(x)
+    try:
+        _CACHE[x] = out
+    except TypeError:
+        pass
+    return out
+
+
+_CACHE: dict[Any, DType] = {}
+
+
+def _dtype_uncached(x: Any) -> DType:
     if x is bool:
         return DType.bool
     if x is int:
@@ -108,7 +124,7 @@ def dtype(x: Any) -> DType:
     try:
         nd = np.dtype(x)
     except TypeError:
-        return dtype(str(x))
+        return _dtype_uncached(str(x))
     if nd in _BY_NUMPY:
         return _BY_NUMPY[nd]
     raise TypeError(f"dtype {x!r} is not supported by hornet; supported: {', '.join(d.value for d in DType)}")

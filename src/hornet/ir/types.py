@@ -17,7 +17,7 @@ class TensorType:
 
     def __init__(self, dtype: Any, shape: Sequence[Any] = ()):
         object.__setattr__(self, "dtype", to_dtype(dtype))
-        object.__setattr__(self, "shape", tuple(canonical_dim(d) for d in shape))
+        object.__setattr__(self, "shape", tuple(d if type(d) is int else canonical_dim(d) for d in shape))
 
     @property
     def ndim(self) -> int:
