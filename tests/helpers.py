@@ -70,7 +70,8 @@ def run_prim(lowering: str, prim: str, *arrays: Any, **attrs: Any) -> list[np.nd
 
 def assert_close(actual: Any, expected: Any, dtype: Any = None, *, rtol: float | None = None,
                  atol: float | None = None, equal_nan: bool = True) -> None:
-    """Compare with the dtype's tolerance (exact for ints and bools); dtypes must match too."""
+    """Compare values with ``dtype``'s tolerance (exact for ints and bools). Dtypes are not compared here:
+    ``check_op`` compares traced and eager types, and tests that pin a result dtype assert it themselves."""
     actual, expected = np.asarray(actual), np.asarray(expected)
     d = to_dtype(dtype if dtype is not None else expected.dtype)
     assert actual.shape == expected.shape, f"shape {actual.shape} != {expected.shape}"

@@ -1,7 +1,10 @@
-"""``hornet.ops``: NumPy-style ops plus ``nn``, ``linalg``, ``image`` with ``keras.ops`` names and semantics.
+"""``hornet.ops``: NumPy-style ops plus ``nn`` and ``linalg``, with ``keras.ops`` names and semantics.
 
 >>> from hornet import ops
 >>> ops.sum(ops.ones((2, 3)), axis=1)      # doctest: +SKIP
 """
 from hornet.api.ops import *  # noqa: F401,F403
-from hornet.api.ops import __all__  # noqa: F401
+from hornet.api.ops import __all__ as _ops
+from hornet.ops import linalg, nn, numpy  # noqa: E402  (keras.ops.nn, keras.ops.linalg, keras.ops.numpy)
+
+__all__ = [*_ops, "linalg", "nn", "numpy"]

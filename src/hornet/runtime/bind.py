@@ -1,12 +1,13 @@
-"""Binding a prim: record a node when any input is symbolic, else run the current backend's rule at once."""
+"""Binding a prim: record a node while tracing, else run the current backend's rule at once."""
 from __future__ import annotations
 
 from typing import Any
 
 from hornet.ir.prims import PRIMITIVES
-from hornet.ir.prims.registry import infer_types, normalize_attrs
+from hornet.ir.prims.registry import Primitive, infer_types, normalize_attrs
 from hornet.ir.errors import HornetError
-from hornet.ir.tracer import find_trace
+from hornet.ir.symbolic import is_symbolic
+from hornet.ir.tracer import find_trace, trace_stack
 from hornet.runtime.backend import current_backend
 
 
@@ -20,9 +21,22 @@ def bind(prim_name: str, *inputs: Any, op: str | None = None, **attrs: Any) -> A
         raise HornetError(f"unknown prim {prim_name!r}")
     attrs = normalize_attrs(prim, attrs, op)
     trace = find_trace(inputs)
+    if trace is None:
+        # While tracing, every prim is recorded (as JAX's "omnistaging"): a constant broadcast to [batch, 3], an
+        # iota or ops.ones((3, 3)) become small nodes of the graph, not eager results frozen in as big constants.
+        stack = trace_stack()
+        if stack:
+            trace = stack[-1]
+        elif _has_symbolic_attr(prim, attrs):
+            raise HornetError(f"{op or prim_name}: symbolic shape attributes outside of tracing: {attrs}")
     if trace is not None:
         return trace.record(prim, inputs, attrs, op)
     backend = current_backend()
     arrays = [backend.asarray(x) for x in inputs]
     infer_types(prim, [backend.type_of(a) for a in arrays], attrs, op)  # same errors eagerly as when tracing
     return backend.eager(prim_name)(*arrays, **attrs)
+
+
+def _has_symbolic_attr(prim: Primitive, attrs: dict[str, Any]) -> bool:
+    return any(spec.kind == "shape" and attrs[key] is not None and any(is_symbolic(d) for d in attrs[key])
+               for key, spec in prim.attrs.items())

@@ -17,14 +17,17 @@ from hornet.ir.types import TensorType, type_of_array
 from hornet.runtime.backend import current_backend
 from hornet.runtime.bind import bind
 
-__all__ = ["bind", "is_tensor", "type_of", "convert_to_tensor", "convert_to_numpy", "cast", "shape", "ndim",
-           "dtype", "as_tensor", "unary", "binary", "broadcast_shapes", "broadcast_to", "normalize_axis",
-           "normalize_axes", "constant", "float_dtype_of", "to_float"]
+# The public ops of this file; the rest are the helpers other op files are built from.
+__all__ = ["is_tensor", "convert_to_tensor", "convert_to_numpy", "cast", "shape", "ndim", "dtype"]
 
 
 def is_tensor(x: Any) -> bool:
     """True for symbolic tensors and the current backend's arrays."""
-    return isinstance(x, SymbolicTensor) or current_backend().is_array(x)
+    if isinstance(x, SymbolicTensor):
+        return True
+    if isinstance(x, (np.ndarray, np.generic, list, tuple)) or is_python_scalar(x):
+        return False  # known without asking (or importing) the backend
+    return current_backend().is_array(x)
 
 
 def type_of(x: Any) -> TensorType:
