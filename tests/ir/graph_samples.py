@@ -75,7 +75,7 @@ def redundant_graph() -> Graph:
 @pytest.fixture
 def region_prim():
     """Register ``test_call`` (one region applied to the inputs) for one test, with its NumPy rule."""
-    prim = define(REGION_PRIM, lambda *types: tuple(types), num_inputs=None, multiple_results=True,
+    prim = define(REGION_PRIM, lambda *types, regions: tuple(types), num_inputs=None, multiple_results=True,
                   tags=("region",), num_regions=1, doc="test only: run the region on the inputs")
     reference.RULES[REGION_PRIM] = lambda *xs, regions: tuple(regions[0](*xs))
     try:

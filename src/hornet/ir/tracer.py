@@ -120,11 +120,55 @@ class SymbolicTensor:
 
 
 class Trace:
-    """A graph under construction."""
+    """A graph under construction.
 
-    def __init__(self, name: str = "main"):
+    A sub-trace (a control-flow branch, a function being differentiated) has a ``parent``: symbolic tensors of
+    an enclosing trace that it uses are *captured* as extra graph inputs (appended after the declared ones),
+    so every graph stays closed; ``captures`` lists (outer tensor, inner input) pairs in input order.
+    """
+
+    def __init__(self, name: str = "main", parent: "Trace | None" = None):
         self.graph = Graph(name=name)
+        self.parent = parent
+        self.captures: list[tuple[SymbolicTensor, Value]] = []
+        self._captured: dict[int, Value] = {}
         self._constants_by_id: dict[int, tuple[Any, Value]] = {}
+        # custom_gradient: id(node) -> (gradient function, the function's input values) for autodiff.
+        self.custom_vjps: dict[int, tuple[Any, list[Value | None]]] = {}
+        # Mutable state (variables, RNG seeds) seen by this trace, keyed by id(owner): (owner, input, latest).
+        self.state: dict[int, tuple[Any, Value, SymbolicTensor]] = {}
+
+    def read_state(self, owner: Any, type: TensorType) -> SymbolicTensor:
+        """The current value of a piece of state (e.g. a Variable) inside this trace.
+
+        The first read makes it a graph input; after ``write_state`` the latest written value is returned.
+        In a sub-trace, the value is read from the enclosing trace and captured.
+        """
+        hit = self.state.get(id(owner))
+        if hit is not None:
+            return hit[2]
+        if self.parent is not None:
+            outer = self.parent.read_state(owner, type)
+            inner = SymbolicTensor(self._capture(outer), self)
+            self.state[id(owner)] = (owner, inner.value, inner)
+            return inner
+        v = Value(type, name=getattr(owner, "name", None))
+        self.graph.inputs.append(v)
+        t = SymbolicTensor(v, self)
+        self.state[id(owner)] = (owner, v, t)
+        return t
+
+    def write_state(self, owner: Any, value: SymbolicTensor) -> None:
+        """Record a new value for a piece of state; callers of the traced function write it back."""
+        if self.parent is not None:
+            raise TracerError(f"assigning {getattr(owner, 'name', 'a variable')} inside a control-flow branch "
+                              "or a differentiated function is not supported; return the new value instead")
+        old = self.read_state(owner, value.type)
+        self.state[id(owner)] = (owner, old.value, value)
+
+    def state_updates(self) -> list[tuple[Any, Value]]:
+        """(owner, new value) for every piece of state written in this trace, in first-read order."""
+        return [(owner, latest.value) for owner, first, latest in self.state.values() if latest.value is not first]
 
     def new_input(self, type: TensorType, name: str | None = None) -> SymbolicTensor:
         v = Value(type, name=name)
@@ -144,15 +188,35 @@ class Trace:
 
     def as_value(self, x: Any) -> Value:
         if isinstance(x, SymbolicTensor):
-            if x.trace is not self:
-                raise TracerError("a symbolic tensor from another trace was used here (a leaked tracer?)")
-            return x.value
+            if x.trace is self:
+                return x.value
+            if self._is_enclosed_by(x.trace):
+                return self._capture(x)
+            raise TracerError(f"a symbolic tensor ({x.type}) from another trace was used here; it escaped the "
+                              "function that created it (stored on an object or a global?)")
         return self.constant(x)
+
+    def _is_enclosed_by(self, other: "Trace") -> bool:
+        t = self.parent
+        while t is not None:
+            if t is other:
+                return True
+            t = t.parent
+        return False
+
+    def _capture(self, outer: SymbolicTensor) -> Value:
+        hit = self._captured.get(id(outer.value))
+        if hit is None:
+            hit = Value(outer.type)
+            self.graph.inputs.append(hit)
+            self.captures.append((outer, hit))
+            self._captured[id(outer.value)] = hit
+        return hit
 
     def record(self, prim: Primitive, inputs: Sequence[Any], attrs: dict[str, Any], op: str | None = None,
                regions: tuple[Graph, ...] = ()) -> Any:
         values = tuple(self.as_value(x) for x in inputs)
-        out_types = infer_types(prim, [v.type for v in values], attrs, op)
+        out_types = infer_types(prim, [v.type for v in values], attrs, op, regions)
         node = Node(prim.name, values, attrs, (), regions, op)
         node.outputs = tuple(Value(t, node) for t in out_types)
         self.graph.nodes.append(node)
@@ -207,9 +271,46 @@ def spec_type(spec: Any, fresh: Callable[[], str]) -> TensorType:
     raise HornetError(f"cannot trace with input {spec!r}: pass a hornet.TensorSpec, a TensorType or an array")
 
 
-def trace_with_tree(fn: Callable[..., Any], args: Sequence[Any], name: str | None = None
-                    ) -> tuple[Graph, pytree.TreeDef]:
-    """Trace ``fn(*args)`` where args is a pytree of specs; returns the graph and the output tree."""
+def trace_region(fn: Callable[..., Any], args: Sequence[Any], name: str = "region"
+                 ) -> tuple[Graph, list[SymbolicTensor], pytree.TreeDef]:
+    """Trace ``fn(*args)`` (args: a pytree of TensorTypes/specs) as a sub-graph of the innermost active trace.
+
+    Returns the closed graph (declared inputs, then captured ones), the captured outer tensors (operands the
+    caller must pass after the declared ones), and the output tree. With no active trace, closed-over
+    concrete arrays simply become constants.
+    """
+    stack = trace_stack()
+    tr = Trace(name, parent=stack[-1] if stack else None)
+    leaves, in_tree = pytree.flatten(tuple(args))
+    fresh = _fresh_symbols()
+    symbolic = [tr.new_input(spec_type(s, fresh)) for s in leaves]
+    stack.append(tr)
+    try:
+        result = fn(*pytree.unflatten(in_tree, symbolic))
+    finally:
+        stack.pop()
+    out_leaves, out_tree = pytree.flatten(result)
+    tr.graph.outputs = [tr.as_value(o) for o in out_leaves]
+    return tr.graph, [outer for outer, _ in tr.captures], out_tree
+
+
+@dataclass
+class Traced:
+    """A traced function: its graph, output tree, and the state it reads and writes.
+
+    ``graph.inputs`` = the flattened arguments, then the state read (``state_in`` owners, in order);
+    ``graph.outputs`` = the flattened results, then the new state (``state_out`` owners, in order).
+    """
+
+    graph: Graph
+    out_tree: pytree.TreeDef
+    num_args: int
+    state_in: list[Any]
+    state_out: list[Any]
+
+
+def trace_function(fn: Callable[..., Any], args: Sequence[Any], name: str | None = None) -> Traced:
+    """Trace ``fn(*args)`` where args is a pytree of specs (TensorSpec, TensorType, or arrays for their types)."""
     leaves, in_tree = pytree.flatten(tuple(args))
     tr = Trace(name or getattr(fn, "__name__", "main"))
     fresh = _fresh_symbols()
@@ -221,6 +322,18 @@ def trace_with_tree(fn: Callable[..., Any], args: Sequence[Any], name: str | Non
     finally:
         stack.pop()
     out_leaves, out_tree = pytree.flatten(result)
-    tr.graph.outputs = [tr.as_value(o) for o in out_leaves]
+    updates = tr.state_updates()
+    tr.graph.outputs = [tr.as_value(o) for o in out_leaves] + [v for _, v in updates]
     tr.graph.metadata["out_tree"] = out_tree.to_json()
-    return tr.graph, out_tree
+    state_in = [owner for owner, _, _ in tr.state.values()]
+    if state_in or updates:
+        tr.graph.metadata["state"] = {"inputs": [getattr(o, "name", "state") for o in state_in],
+                                      "outputs": [getattr(o, "name", "state") for o, _ in updates]}
+    return Traced(tr.graph, out_tree, len(leaves), state_in, [o for o, _ in updates])
+
+
+def trace_with_tree(fn: Callable[..., Any], args: Sequence[Any], name: str | None = None
+                    ) -> tuple[Graph, pytree.TreeDef]:
+    """Trace ``fn(*args)`` where args is a pytree of specs; returns the graph and the output tree."""
+    traced = trace_function(fn, args, name)
+    return traced.graph, traced.out_tree

@@ -44,6 +44,10 @@ class Backend:
         """The rule that runs ``prim`` at once on backend arrays."""
         raise NotImplementedError
 
+    def region_function(self, graph: Graph) -> Callable[..., Sequence[Any]]:
+        """A callable running a control-flow region eagerly (inside the backend's own rule for the prim)."""
+        raise NotImplementedError
+
     def compile(self, graph: Graph) -> Callable[..., Sequence[Any]]:
         """A callable running ``graph`` on backend arrays, returning the list of outputs."""
         raise NotImplementedError

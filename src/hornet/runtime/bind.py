@@ -6,13 +6,15 @@ from typing import Any
 from hornet.ir.prims import PRIMITIVES
 from hornet.ir.prims.registry import Primitive, infer_types, normalize_attrs
 from hornet.ir.errors import HornetError
+from hornet.ir.graph import Graph
 from hornet.ir.symbolic import is_symbolic
 from hornet.ir.tracer import find_trace, trace_stack
 from hornet.runtime.backend import current_backend
 
 
-def bind(prim_name: str, *inputs: Any, op: str | None = None, **attrs: Any) -> Any:
-    """Apply a prim to tensors (symbolic or concrete). ``op`` names the public op, for errors and printing.
+def bind(prim_name: str, *inputs: Any, op: str | None = None, regions: tuple[Graph, ...] = (), **attrs: Any) -> Any:
+    """Apply a prim to tensors (symbolic or concrete). ``op`` names the public op, for errors and printing;
+    ``regions`` are the sub-graphs of control-flow prims.
 
     >>> bind("add", np.float32(1), np.float32(2))   # doctest: +SKIP
     """
@@ -30,10 +32,13 @@ def bind(prim_name: str, *inputs: Any, op: str | None = None, **attrs: Any) -> A
         elif _has_symbolic_attr(prim, attrs):
             raise HornetError(f"{op or prim_name}: symbolic shape attributes outside of tracing: {attrs}")
     if trace is not None:
-        return trace.record(prim, inputs, attrs, op)
+        return trace.record(prim, inputs, attrs, op, tuple(regions))
     backend = current_backend()
     arrays = [backend.asarray(x) for x in inputs]
-    infer_types(prim, [backend.type_of(a) for a in arrays], attrs, op)  # same errors eagerly as when tracing
+    # same errors eagerly as when tracing
+    infer_types(prim, [backend.type_of(a) for a in arrays], attrs, op, regions)
+    if regions:
+        attrs = dict(attrs, regions=tuple(backend.region_function(g) for g in regions))
     return backend.eager(prim_name)(*arrays, **attrs)
 
 

@@ -35,6 +35,9 @@ class JaxBackend(Backend):
     def eager(self, prim: str) -> Callable[..., Any]:
         return jax_lowering.RULES[prim]
 
+    def region_function(self, graph: Graph) -> Callable[..., Sequence[Any]]:
+        return jax_lowering.to_function(graph)
+
     def compile(self, graph: Graph) -> Callable[..., Sequence[Any]]:
         return jax.jit(jax_lowering.to_function(graph))
 

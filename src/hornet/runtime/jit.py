@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from typing import Any, Callable
 
-from hornet.ir import pytree
+from hornet.ir import passes, pytree
 from hornet.ir.graph import Graph
-from hornet.ir.tracer import TensorSpec, spec_type, trace_with_tree, _fresh_symbols
-from hornet.ir.types import TensorType, type_of_array
+from hornet.ir.tracer import Traced, trace_function, trace_stack
+from hornet.lowering.numpy import folding
 from hornet.runtime.backend import Backend, current_backend, get_backend
+from hornet.runtime.variables import state_of, write_back
 
 
 class Lowered:
@@ -26,13 +28,20 @@ class Lowered:
         return getattr(self.lowering, name)
 
 
+@dataclass
+class _Entry:
+    compiled: Callable[..., Any]
+    traced: Traced
+
+
 class Jitted:
     """A compiled callable, cached by (input tree, input types, backend). See ``hornet.jit``."""
 
-    def __init__(self, fn: Callable[..., Any], backend: str | None = None):
+    def __init__(self, fn: Callable[..., Any], backend: str | None = None, optimize: bool = True):
         self.fn = fn
         self.backend_name = backend
-        self._cache: dict[Any, tuple[Callable[..., Any], pytree.TreeDef]] = {}
+        self.optimize = optimize
+        self._cache: dict[Any, _Entry] = {}
         functools.update_wrapper(self, fn)
 
     @property
@@ -44,35 +53,46 @@ class Jitted:
         return len(self._cache)
 
     def trace(self, *specs: Any) -> Graph:
-        graph, _ = trace_with_tree(self.fn, specs, name=getattr(self.fn, "__name__", None))
-        return graph
+        """The (optimized) graph of ``fn`` for inputs described by ``specs``."""
+        return self._trace(specs).graph
+
+    def _trace(self, args: Any) -> Traced:
+        traced = trace_function(self.fn, args, name=getattr(self.fn, "__name__", None))
+        if self.optimize:
+            traced.graph = passes.optimize(traced.graph, folding.evaluate_node)
+        return traced
 
     def lower(self, *specs: Any) -> Lowered:
         """Trace with specs (TensorSpec, TensorType or example arrays) and lower on the backend."""
         return Lowered(self.trace(*specs), self.backend)
 
     def __call__(self, *args: Any) -> Any:
+        if trace_stack():  # called inside another trace: inline, the enclosing compilation covers it
+            return self.fn(*args)
         backend = self.backend
         leaves, in_tree = pytree.flatten(args)
         arrays = [backend.asarray(x) for x in leaves]
-        types = tuple(backend.type_of(a) for a in arrays)
-        key = (backend.name, in_tree, types)
+        key = (backend.name, in_tree, tuple(backend.type_of(a) for a in arrays))
         entry = self._cache.get(key)
         if entry is None:
-            graph, out_tree = trace_with_tree(self.fn, pytree.unflatten(in_tree, types),
-                                              name=getattr(self.fn, "__name__", None))
-            entry = self._cache[key] = (backend.compile(graph), out_tree)
-        compiled, out_tree = entry
-        return pytree.unflatten(out_tree, list(compiled(*arrays)))
+            traced = self._trace(pytree.unflatten(in_tree, list(key[2])))
+            entry = self._cache[key] = _Entry(backend.compile(traced.graph), traced)
+        traced = entry.traced
+        outs = list(entry.compiled(*arrays, *state_of(traced.state_in)))
+        n = len(outs) - len(traced.state_out)
+        write_back(traced.state_out, outs[n:])
+        return pytree.unflatten(traced.out_tree, outs[:n])
 
 
-def jit(fn: Callable[..., Any] | None = None, *, backend: str | None = None) -> Any:
+def jit(fn: Callable[..., Any] | None = None, *, backend: str | None = None, optimize: bool = True) -> Any:
     """Compile ``fn`` (a function of tensors using ``hornet.ops``) for the current backend.
+
+    The traced graph is cleaned up (constant folding, CSE, DCE, verification) unless ``optimize=False``.
 
     >>> f = jit(lambda x: ops.relu(x) * 2)            # doctest: +SKIP
     >>> f(np.ones(3, "float32"))                     # traced + compiled once per input signature
     >>> print(f.lower(TensorSpec((None, 3))).as_text())   # StableHLO with a symbolic batch dim
     """
     if fn is None:
-        return functools.partial(jit, backend=backend)
-    return Jitted(fn, backend)
+        return functools.partial(jit, backend=backend, optimize=optimize)
+    return Jitted(fn, backend, optimize)

@@ -31,6 +31,9 @@ class NumpyBackend(Backend):
     def eager(self, prim: str) -> Callable[..., Any]:
         return reference.eager_rule(prim)
 
+    def region_function(self, graph: Graph) -> Callable[..., Sequence[Any]]:
+        return partial(reference.run, graph)
+
     def compile(self, graph: Graph) -> Callable[..., Sequence[Any]]:
         return partial(reference.run, graph)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from hornet.api.ops import _lax as L
-from hornet.api.ops.core import as_tensor, bind, normalize_axes, normalize_axis, type_of
+from hornet.api.ops.core import as_tensor, bind, convert, finish, fmt_shape, normalize_axes, normalize_axis, type_of
 from hornet.ir.dtypes import DEFAULT_FLOAT, DType, dtype as to_dtype, promote_types
 from hornet.ir.errors import ShapeError
 
@@ -32,17 +32,10 @@ def operand_axes(x: Any, axis: Any, op: str) -> tuple[Any, tuple[int, ...]]:
     return x, normalize_axes(axis, type_of(x).ndim, op)
 
 
-def mean_of(x: Any, axes: tuple[int, ...], keepdims: bool, op: str) -> Any:
-    """The mean of a float tensor over axes, in its own dtype (the count may be symbolic)."""
-    t = type_of(x)
-    total = L.reduce("reduce_sum", x, axes, keepdims, op)
-    return L.div(total, L.count(t.shape, axes, t.dtype, op), op, dtype=t.dtype)
-
-
-def var_of(x: Any, axes: tuple[int, ...], keepdims: bool, op: str) -> Any:
+def variance(x: Any, axes: tuple[int, ...], op: str, keepdims: bool = False) -> Any:
     """Biased variance of a float tensor over axes, in its own dtype."""
-    centered = L.sub(x, mean_of(x, axes, True, op), op)
-    return mean_of(L.mul(centered, centered, op), axes, keepdims, op)
+    centered = L.sub(x, L.mean(x, axes, op, keepdims=True), op)
+    return L.mean(L.mul(centered, centered, op), axes, op, keepdims)
 
 
 _EXTREMUM_PRIMS = {("max", False): "reduce_max", ("max", True): "reduce_or",
@@ -55,12 +48,12 @@ def extremum(x: Any, axis: Any, keepdims: bool, initial: Any, which: str, op: st
     x, axes = operand_axes(x, axis, op)
     t = type_of(x)
     if initial is None and any(t.shape[a] == 0 for a in axes):
-        raise ShapeError(f"{op}: zero-size reduction over axis {axis} of shape {L.fmt(t.shape)} has no identity; "
+        raise ShapeError(f"{op}: zero-size reduction over axis {axis} of shape {fmt_shape(t.shape)} has no identity; "
                          "pass initial=")
     key = (which, t.dtype.is_bool)
-    out = L.reduce(_EXTREMUM_PRIMS[key], x, axes, keepdims, op)
+    out = L.reduce(_EXTREMUM_PRIMS[key], x, axes, op, keepdims=keepdims)
     if initial is not None:
-        out = bind(_EXTREMUM_BINARY[key], out, L.full(initial, t.dtype, type_of(out).shape, op), op=op)
+        out = bind(_EXTREMUM_BINARY[key], out, L.full(initial, type_of(out).shape, t.dtype, op), op=op)
     return out
 
 
@@ -69,15 +62,15 @@ def arg_reduce(prim: str, x: Any, axis: Any, keepdims: bool, op: str) -> Any:
     x = as_tensor(x)
     t = type_of(x)
     if t.dtype.is_bool:
-        x = L.convert(x, DType.int8, op)
+        x = convert(x, DType.int8, op)
     if axis is None:
         out = bind(prim, L.reshape(x, (t.size,), op), axis=0, index_dtype=DType.int32, op=op)
-        return L.finish(L.reshape(out, (1,) * t.ndim, op) if keepdims else out)
+        return finish(L.reshape(out, (1,) * t.ndim, op) if keepdims else out)
     a = normalize_axis(axis, t.ndim, op)
     if t.ndim == 0:
-        return L.finish(L.full(0, DType.int32, (), op))
+        return finish(L.full(0, (), DType.int32, op))
     out = bind(prim, x, axis=a, index_dtype=DType.int32, op=op)
-    return L.finish(L.reshape(out, L.kept_shape(t.shape, (a,)), op) if keepdims else out)
+    return finish(L.reshape(out, L.kept_shape(t.shape, (a,)), op) if keepdims else out)
 
 
 def cumulative(prim: str, x: Any, axis: Any, dtype: Any, op: str) -> Any:
@@ -85,7 +78,7 @@ def cumulative(prim: str, x: Any, axis: Any, dtype: Any, op: str) -> Any:
     x = as_tensor(x)
     t = type_of(x)
     d = to_dtype(dtype) if dtype is not None else t.dtype
-    x = L.convert(x, DType.int32 if d.is_bool else d, op)
+    x = convert(x, DType.int32 if d.is_bool else d, op)
     if axis is None or t.ndim == 0:
         x, a = L.reshape(x, (t.size,), op), 0
     else:

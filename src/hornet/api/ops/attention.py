@@ -11,8 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from hornet.api.ops import decompositions
-from hornet.api.ops._nn_base import cast, fmt
-from hornet.api.ops.core import as_tensor, bind, type_of
+from hornet.api.ops.core import as_tensor, bind, convert, float_dtype, fmt_shape, type_of
 from hornet.ir.dtypes import DType, result_type
 from hornet.ir.errors import ShapeError
 from hornet.ir.symbolic import dims_equal
@@ -36,14 +35,15 @@ def dot_product_attention(query: Any, key: Any, value: Any, bias: Any = None, ma
     shapes = [type_of(t).shape for t in (q, k, v)]
     if any(len(s) != 4 for s in shapes):
         raise ShapeError(f"{op}: query, key and value must be 4-D [batch, time, heads, head_dim], got "
-                         + ", ".join(fmt(s) for s in shapes))
+                         + ", ".join(fmt_shape(s) for s in shapes))
     d = result_type(*(type_of(t).dtype for t in (q, k, v)))
-    d = d if d.is_floating else DType.float32
-    q, k, v = (cast(t, d, op) for t in (q, k, v))
+    d = float_dtype(d)
+    q, k, v = (convert(t, d, op) for t in (q, k, v))
     if not dims_equal(shapes[1][1], shapes[2][1]) or not dims_equal(shapes[1][2], shapes[2][2]):
-        raise ShapeError(f"{op}: key {fmt(shapes[1])} and value {fmt(shapes[2])} must agree on time and heads")
-    bias = None if bias is None else cast(as_tensor(bias), d, op)
-    mask = None if mask is None else cast(as_tensor(mask), DType.bool, op)
+        raise ShapeError(f"{op}: key {fmt_shape(shapes[1])} and value {fmt_shape(shapes[2])} must agree on time and "
+                         "heads")
+    bias = None if bias is None else convert(bias, d, op)
+    mask = None if mask is None else convert(mask, DType.bool, op)
     scale = None if scale is None else float(scale)
     if attn_logits_soft_cap is not None:
         return decompositions.attention(q, k, v, bias, mask, scale=scale, is_causal=bool(is_causal),

@@ -14,8 +14,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from hornet.api.ops._nn_base import div, fmt, np_constant, reshape, static_int, transpose
-from hornet.api.ops.core import as_tensor, bind, to_float, type_of
+from hornet.api.ops import _lax as L
+from hornet.api.ops.core import as_tensor, bind, constant, fmt_shape, to_float, type_of
 from hornet.ir.dtypes import DType, result_type
 from hornet.ir.errors import HornetError, ShapeError
 from hornet.ir.symbolic import Dim, dim_mul, is_symbolic
@@ -55,8 +55,15 @@ def _rank(x: Any, op: str, what: str = "inputs") -> int:
     nd = type_of(x).ndim
     if nd < 3:
         raise ShapeError(f"{op}: {what} must have rank >= 3 (batch, spatial..., channels), "
-                         f"got shape {fmt(type_of(x).shape)}")
+                         f"got shape {fmt_shape(type_of(x).shape)}")
     return nd - 2
+
+
+def static_int(d: Dim, what: str, op: str) -> int:
+    """A dim that must be known while tracing (channels, kernel sizes...)."""
+    if is_symbolic(d):
+        raise ShapeError(f"{op}: {what} must be static, got the symbolic dim {d!r}")
+    return int(d)
 
 
 def _spatial_dims(shape: Sequence[Dim], data_format: str) -> tuple[Dim, ...]:
@@ -77,13 +84,13 @@ def _pads(sizes: Sequence[Dim], window: Sequence[int], strides: Sequence[int], d
         if mode == "valid":
             if not is_symbolic(size) and size < span:
                 raise ShapeError(f"{op}: the window (size {span} after dilation) is larger than the input "
-                                 f"(spatial size {size} of shape {fmt(shape)}) with padding='valid'")
+                                 f"(spatial size {size} of shape {fmt_shape(shape)}) with padding='valid'")
             pads.append((0, 0))
             continue
         if is_symbolic(size):
             if s != 1:
                 raise ShapeError(f"{op}: padding='same' with stride {s} needs static spatial sizes, "
-                                 f"got shape {fmt(shape)}")
+                                 f"got shape {fmt_shape(shape)}")
             total = span - 1
         else:
             out = -(-size // s)
@@ -93,11 +100,11 @@ def _pads(sizes: Sequence[Dim], window: Sequence[int], strides: Sequence[int], d
 
 
 def _to_channels_first(x: Any, n: int, data_format: str, op: str) -> Any:
-    return transpose(x, (0, n + 1, *range(1, n + 1)), op) if data_format == "channels_last" else x
+    return L.transpose(x, (0, n + 1, *range(1, n + 1)), op) if data_format == "channels_last" else x
 
 
 def _from_channels_first(y: Any, n: int, data_format: str, op: str) -> Any:
-    return transpose(y, (0, *range(2, n + 2), 1), op) if data_format == "channels_last" else y
+    return L.transpose(y, (0, *range(2, n + 2), 1), op) if data_format == "channels_last" else y
 
 
 def _common_dtype(x: Any, k: Any) -> tuple[Any, Any]:
@@ -123,8 +130,17 @@ def _conv_cf(x: Any, kernel_oi: Any, strides: Sequence[int], mode: str, dilation
 def _check_kernel_rank(x: Any, kernel: Any, n: int, op: str, what: str = "kernel") -> None:
     ks = type_of(kernel).shape
     if len(ks) != n + 2:
-        raise ShapeError(f"{op}: {what} shape {fmt(ks)} must have rank {n + 2} (kernel_size..., in, out) "
-                         f"for inputs of shape {fmt(type_of(x).shape)}")
+        raise ShapeError(f"{op}: {what} shape {fmt_shape(ks)} must have rank {n + 2} (kernel_size..., in, out) "
+                         f"for inputs of shape {fmt_shape(type_of(x).shape)}")
+
+
+def _conv_operands(inputs: Any, kernel: Any, data_format: str | None, op: str) -> tuple[Any, Any, int, str, int]:
+    """(inputs, kernel in one float dtype, spatial rank, data format, static input channels), checked."""
+    x, k = _common_dtype(as_tensor(inputs), as_tensor(kernel))
+    n = _rank(x, op)
+    _check_kernel_rank(x, k, n, op)
+    df = _data_format(data_format, op)
+    return x, k, n, df, static_int(_channels(type_of(x).shape, df), "the input channels", op)
 
 
 def conv(inputs: Any, kernel: Any, strides: int | Sequence[int] = 1, padding: str = "valid",
@@ -136,21 +152,17 @@ def conv(inputs: Any, kernel: Any, strides: int | Sequence[int] = 1, padding: st
     (2, 8, 8, 4)
     """
     op = "conv"
-    x, k = _common_dtype(as_tensor(inputs), as_tensor(kernel))
-    n = _rank(x, op)
-    _check_kernel_rank(x, k, n, op)
-    df = _data_format(data_format, op)
+    x, k, n, df, channels = _conv_operands(inputs, kernel, data_format, op)
     xs, ks = type_of(x).shape, type_of(k).shape
-    channels = static_int(_channels(xs, df), "the input channels", op)
     k_in, k_out = static_int(ks[-2], "kernel in-channels", op), static_int(ks[-1], "kernel out-channels", op)
     if k_in == 0 or channels % k_in:
-        raise ShapeError(f"{op}: inputs of shape {fmt(xs)} have {channels} channels, which is not a multiple of "
-                         f"the kernel's input channels {k_in} (kernel shape {fmt(ks)})")
+        raise ShapeError(f"{op}: inputs of shape {fmt_shape(xs)} have {channels} channels, which is not a multiple of "
+                         f"the kernel's input channels {k_in} (kernel shape {fmt_shape(ks)})")
     groups = channels // k_in
     if k_out % groups:
-        raise ShapeError(f"{op}: the kernel's output channels {k_out} (kernel shape {fmt(ks)}) must be a multiple "
-                         f"of the group count {groups} (inputs of shape {fmt(xs)})")
-    kernel_oi = transpose(k, (n + 1, n, *range(n)), op)
+        raise ShapeError(f"{op}: the kernel's output channels {k_out} (kernel shape {fmt_shape(ks)}) must be a "
+                         f"multiple of the group count {groups} (inputs of shape {fmt_shape(xs)})")
+    kernel_oi = L.transpose(k, (n + 1, n, *range(n)), op)
     y = _conv_cf(_to_channels_first(x, n, df, op), kernel_oi, _spatial(strides, n, "strides", op),
                  _padding_mode(padding, op), _spatial(dilation_rate, n, "dilation_rate", op), groups, op, xs)
     return _from_channels_first(y, n, df, op)
@@ -161,18 +173,14 @@ def depthwise_conv(inputs: Any, kernel: Any, strides: int | Sequence[int] = 1, p
     """Each input channel convolved with its own ``depth_multiplier`` filters; ``kernel`` is
     ``(*kernel_size, C_in, depth_multiplier)``, output channels ``C_in * depth_multiplier``."""
     op = "depthwise_conv"
-    x, k = _common_dtype(as_tensor(inputs), as_tensor(kernel))
-    n = _rank(x, op)
-    _check_kernel_rank(x, k, n, op)
-    df = _data_format(data_format, op)
+    x, k, n, df, channels = _conv_operands(inputs, kernel, data_format, op)
     xs, ks = type_of(x).shape, type_of(k).shape
-    channels = static_int(_channels(xs, df), "the input channels", op)
     if ks[-2] != channels:
-        raise ShapeError(f"{op}: inputs of shape {fmt(xs)} have {channels} channels but the kernel (shape "
-                         f"{fmt(ks)}) expects {ks[-2]}")
+        raise ShapeError(f"{op}: inputs of shape {fmt_shape(xs)} have {channels} channels but the kernel (shape "
+                         f"{fmt_shape(ks)}) expects {ks[-2]}")
     mult = static_int(ks[-1], "the depth multiplier", op)
     # (*K, C, M) -> (*K, 1, C*M): grouped conv with one group per input channel
-    kernel_oi = transpose(reshape(k, (*ks[:-2], 1, channels * mult), op), (n + 1, n, *range(n)), op)
+    kernel_oi = L.transpose(L.reshape(k, (*ks[:-2], 1, channels * mult), op), (n + 1, n, *range(n)), op)
     y = _conv_cf(_to_channels_first(x, n, df, op), kernel_oi, _spatial(strides, n, "strides", op),
                  _padding_mode(padding, op), _spatial(dilation_rate, n, "dilation_rate", op), channels, op, xs)
     return _from_channels_first(y, n, df, op)
@@ -207,15 +215,11 @@ def conv_transpose(inputs: Any, kernel: Any, strides: int | Sequence[int] = 1, p
     (1, 8, 8, 8)
     """
     op = "conv_transpose"
-    x, k = _common_dtype(as_tensor(inputs), as_tensor(kernel))
-    n = _rank(x, op)
-    _check_kernel_rank(x, k, n, op)
-    df = _data_format(data_format, op)
+    x, k, n, df, channels = _conv_operands(inputs, kernel, data_format, op)
     xs, ks = type_of(x).shape, type_of(k).shape
-    channels = static_int(_channels(xs, df), "the input channels", op)
     if ks[-1] != channels:
-        raise ShapeError(f"{op}: inputs of shape {fmt(xs)} have {channels} channels but the kernel (shape "
-                         f"{fmt(ks)}, laid out (kernel_size..., out, in)) expects {ks[-1]}")
+        raise ShapeError(f"{op}: inputs of shape {fmt_shape(xs)} have {channels} channels but the kernel (shape "
+                         f"{fmt_shape(ks)}, laid out (kernel_size..., out, in)) expects {ks[-1]}")
     strides_ = _spatial(strides, n, "strides", op)
     dilation = _spatial(dilation_rate, n, "dilation_rate", op)
     mode = _padding_mode(padding, op)
@@ -226,7 +230,7 @@ def conv_transpose(inputs: Any, kernel: Any, strides: int | Sequence[int] = 1, p
     window = [static_int(d, "kernel sizes", op) for d in ks[:n]]
     pads = [_transpose_pads(kk, s, d, mode, p) for kk, s, d, p in zip(window, strides_, dilation, out_pad)]
     # a transposed conv is a conv over the stride-dilated input with the spatially flipped kernel
-    kernel_oi = bind("rev", transpose(k, (n, n + 1, *range(n)), op), dimensions=tuple(range(2, n + 2)), op=op)
+    kernel_oi = bind("rev", L.transpose(k, (n, n + 1, *range(n)), op), dimensions=tuple(range(2, n + 2)), op=op)
     y = bind("conv_general", _to_channels_first(x, n, df, op), kernel_oi, window_strides=(1,) * n, padding=pads,
              lhs_dilation=strides_, rhs_dilation=dilation, feature_group_count=1, op=op)
     return _from_channels_first(y, n, df, op)
@@ -277,18 +281,18 @@ def average_pool(inputs: Any, pool_size: int | Sequence[int], strides: int | Seq
                  padding: str = "valid", data_format: str | None = None) -> Any:
     """Mean over windows; with ``padding="same"`` each window's mean counts only the real (unpadded) elements."""
     op = "average_pool"
-    x = to_float(as_tensor(inputs))
+    x = to_float(as_tensor(inputs), op)
     df, window, strides_, mode, pads = _pool_args(x, pool_size, strides, padding, data_format, op)
     total = _reduce_window(x, "sum", window, strides_, pads, df, op)
     if mode == "valid" or all(p == (0, 0) for p in pads):
-        return div(total, float(np.prod(window)), op)
+        return L.true_divide(total, float(np.prod(window)), op)
     sizes = [static_int(d, "spatial sizes with padding='same'", op) for d in _spatial_dims(type_of(x).shape, df)]
     outs = _spatial_dims(type_of(total).shape, df)
     counts = np.ones((), dtype=np.float64)
     for size, k, s, (low, _), out in zip(sizes, window, strides_, pads, outs):
         counts = np.multiply.outer(counts, _valid_counts(size, k, s, low, out))
     counts = counts.reshape(_full_rank(counts.shape, 1, df))
-    return div(total, np_constant(counts, type_of(total).dtype), op)
+    return L.true_divide(total, constant(counts, type_of(total).dtype), op)
 
 
 def _adaptive_axis(x: Any, axis: int, out: int, computation: str, op: str) -> Any:
@@ -318,12 +322,12 @@ def _adaptive_axis(x: Any, axis: int, out: int, computation: str, op: str) -> An
             start += size - w + 1
         merged = parts[0] if len(parts) == 1 else bind("concatenate", *parts, dimension=axis, op=op)
         front = (axis, *[i for i in range(nd) if i != axis])
-        index = np_constant([[offsets[w] + s] for w, s in zip(widths, starts)], DType.int32)
-        picked = bind("gather", transpose(merged, front, op), index, op=op)
-        pooled = transpose(picked, tuple(int(i) for i in np.argsort(front)), op)
+        index = constant([[offsets[w] + s] for w, s in zip(widths, starts)], DType.int32)
+        picked = bind("gather", L.transpose(merged, front, op), index, op=op)
+        pooled = L.transpose(picked, tuple(int(i) for i in np.argsort(front)), op)
     if computation == "sum":
         shape = [out if i == axis else 1 for i in range(nd)]
-        pooled = div(pooled, np_constant(np.reshape(widths, shape), type_of(pooled).dtype), op)
+        pooled = L.true_divide(pooled, constant(np.reshape(widths, shape), type_of(pooled).dtype), op)
     return pooled
 
 
@@ -331,7 +335,7 @@ def _adaptive(inputs: Any, output_size: int | Sequence[int], data_format: str | 
               op: str) -> Any:
     x = as_tensor(inputs)
     if computation == "sum":
-        x = to_float(x)
+        x = to_float(x, op)
     n = _rank(x, op)
     df = _data_format(data_format, op)
     outs = _spatial(output_size, n, "output_size", op)
@@ -357,11 +361,15 @@ def adaptive_max_pool(inputs: Any, output_size: int | Sequence[int], data_format
 
 # ---- pixel shuffles ------------------------------------------------------------------------------------------
 
-def _nhwc(x: Any, op: str) -> tuple[Dim, ...]:
+def _pixel_operands(x: Any, block_size: int, data_format: str, op: str) -> tuple[Any, int, str, tuple[Dim, ...]]:
+    """(x, block size, data format, (n, h, w, c) of the 4-D ``x`` whatever its layout)."""
+    x = as_tensor(x)
+    df = _data_format(data_format, op)
     shape = type_of(x).shape
     if len(shape) != 4:
-        raise ShapeError(f"{op}: expects a 4-D tensor, got shape {fmt(shape)}")
-    return shape
+        raise ShapeError(f"{op}: expects a 4-D tensor, got shape {fmt_shape(shape)}")
+    n, h, w, c = shape if df == "channels_last" else (shape[0], shape[2], shape[3], shape[1])
+    return x, int(block_size), df, (n, h, w, c)
 
 
 def depth_to_space(x: Any, block_size: int, data_format: str = "channels_last") -> Any:
@@ -371,41 +379,29 @@ def depth_to_space(x: Any, block_size: int, data_format: str = "channels_last") 
     (1, 4, 4, 2)
     """
     op = "depth_to_space"
-    x = as_tensor(x)
-    b = int(block_size)
-    df = _data_format(data_format, op)
-    shape = _nhwc(x, op)
-    if df == "channels_last":
-        n, h, w, c = shape
-    else:
-        n, c, h, w = shape
+    x, b, df, (n, h, w, c) = _pixel_operands(x, block_size, data_format, op)
+    shape = type_of(x).shape
     c = static_int(c, "channels", op)
     if c % (b * b):
-        raise ShapeError(f"{op}: channels {c} of shape {fmt(shape)} are not divisible by block_size**2 = {b * b}")
+        raise ShapeError(f"{op}: channels {c} of shape {fmt_shape(shape)} are not divisible by block_size**2 = {b * b}")
     cn = c // (b * b)
     if df == "channels_last":
-        y = transpose(reshape(x, (n, h, w, b, b, cn), op), (0, 1, 3, 2, 4, 5), op)
-        return reshape(y, (n, dim_mul(h, b), dim_mul(w, b), cn), op)
-    y = transpose(reshape(x, (n, cn, b, b, h, w), op), (0, 1, 4, 2, 5, 3), op)
-    return reshape(y, (n, cn, dim_mul(h, b), dim_mul(w, b)), op)
+        y = L.transpose(L.reshape(x, (n, h, w, b, b, cn), op), (0, 1, 3, 2, 4, 5), op)
+        return L.reshape(y, (n, dim_mul(h, b), dim_mul(w, b), cn), op)
+    y = L.transpose(L.reshape(x, (n, cn, b, b, h, w), op), (0, 1, 4, 2, 5, 3), op)
+    return L.reshape(y, (n, cn, dim_mul(h, b), dim_mul(w, b)), op)
 
 
 def space_to_depth(x: Any, block_size: int, data_format: str = "channels_last") -> Any:
     """Move ``block_size x block_size`` spatial tiles into channels (pixel unshuffle); inverse of depth_to_space."""
     op = "space_to_depth"
-    x = as_tensor(x)
-    b = int(block_size)
-    df = _data_format(data_format, op)
-    shape = _nhwc(x, op)
-    if df == "channels_last":
-        n, h, w, c = shape
-    else:
-        n, c, h, w = shape
+    x, b, df, (n, h, w, c) = _pixel_operands(x, block_size, data_format, op)
+    shape = type_of(x).shape
     h, w = static_int(h, "height", op), static_int(w, "width", op)
     if h % b or w % b:
-        raise ShapeError(f"{op}: spatial dims of shape {fmt(shape)} are not divisible by block_size {b}")
+        raise ShapeError(f"{op}: spatial dims of shape {fmt_shape(shape)} are not divisible by block_size {b}")
     if df == "channels_last":
-        y = transpose(reshape(x, (n, h // b, b, w // b, b, c), op), (0, 1, 3, 2, 4, 5), op)
-        return reshape(y, (n, h // b, w // b, dim_mul(c, b * b)), op)
-    y = transpose(reshape(x, (n, c, h // b, b, w // b, b), op), (0, 1, 3, 5, 2, 4), op)
-    return reshape(y, (n, dim_mul(c, b * b), h // b, w // b), op)
+        y = L.transpose(L.reshape(x, (n, h // b, b, w // b, b, c), op), (0, 1, 3, 2, 4, 5), op)
+        return L.reshape(y, (n, h // b, w // b, dim_mul(c, b * b)), op)
+    y = L.transpose(L.reshape(x, (n, c, h // b, b, w // b, b), op), (0, 1, 3, 5, 2, 4), op)
+    return L.reshape(y, (n, dim_mul(c, b * b), h // b, w // b), op)

@@ -1,18 +1,19 @@
 """The few helpers every public op is built from: conversion, casting, promotion, broadcasting, axes.
 
 Public ops are written once, as compositions of prims bound with ``bind``; they run eagerly on concrete
-arrays and record nodes on symbolic tensors, with identical shapes either way.
+arrays and record nodes while tracing, with identical shapes either way. Nothing here asks the backend about
+NumPy arrays or Python values, so tracing needs no framework.
 """
 from __future__ import annotations
 
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 
 from hornet.ir.dtypes import DType, DEFAULT_FLOAT, dtype as to_dtype, is_python_scalar, result_type
 from hornet.ir.errors import ShapeError
-from hornet.ir.symbolic import Dim, canonical_dim, dims_equal, is_symbolic
-from hornet.ir.tracer import SymbolicTensor
+from hornet.ir.symbolic import Dim, canonical_dim, dims_equal
+from hornet.ir.tracer import SymbolicTensor, trace_stack
 from hornet.ir.types import TensorType, type_of_array
 from hornet.runtime.backend import current_backend
 from hornet.runtime.bind import bind
@@ -82,16 +83,29 @@ def _to_numpy_input(x: Any, dtype: Any = None) -> np.ndarray:
     return arr
 
 
-def as_tensor(x: Any, dtype: Any = None) -> Any:
-    """``x`` as an operand for ``bind``: symbolic and backend tensors pass through (cast when ``dtype`` differs);
-    anything else becomes a NumPy array (a graph constant when tracing)."""
-    if isinstance(x, (np.ndarray, np.generic, list, tuple)) or is_python_scalar(x):
-        return _to_numpy_input(x, dtype)
-    if isinstance(x, SymbolicTensor) or current_backend().is_array(x):
-        if dtype is not None and type_of(x).dtype != to_dtype(dtype):
-            return cast(x, dtype)
+def as_tensor(x: Any, dtype: Any = None, op: str = "cast") -> Any:
+    """``x`` as an operand for ``bind``: symbolic and backend tensors pass through; anything else becomes a NumPy
+    array (a graph constant when tracing). With ``dtype``, see ``convert``."""
+    if dtype is not None:
+        return convert(x, dtype, op)
+    return x if is_tensor(x) else _to_numpy_input(x)
+
+
+def convert(x: Any, dtype: Any, op: str) -> Any:
+    """``x`` as ``dtype``: tensors of another dtype through a ``convert`` node named after ``op``; NumPy arrays and
+    Python values are converted at once (no node)."""
+    d = to_dtype(dtype)
+    if not is_tensor(x):
+        return _to_numpy_input(x, d)
+    return x if type_of(x).dtype == d else bind("convert", x, new_dtype=d, op=op)
+
+
+def finish(x: Any) -> Any:
+    """An op's result: symbolic and backend tensors pass; a NumPy constant (an op that bound no prim) becomes a
+    backend array when eager, and stays a constant while tracing (the backend is only needed for eager values)."""
+    if isinstance(x, SymbolicTensor) or trace_stack() or is_tensor(x):
         return x
-    return _to_numpy_input(x, dtype)
+    return convert_to_tensor(x)
 
 
 def convert_to_numpy(x: Any) -> np.ndarray:
@@ -129,15 +143,24 @@ def dtype(x: Any) -> DType:
     return type_of(x).dtype
 
 
-def float_dtype_of(x: Any) -> DType:
-    """``x``'s dtype if floating, else the default float (what ``sqrt(int_tensor)`` returns)."""
-    d = type_of(x).dtype
+def float_dtype(d: DType) -> DType:
+    """The dtype a float-only op computes ``d`` in: floats keep theirs, bools and integers become float32."""
     return d if d.is_floating else DEFAULT_FLOAT
 
 
-def to_float(x: Any) -> Any:
-    """``x`` cast to its float dtype (ints and bools become float32)."""
-    return cast(x, float_dtype_of(x))
+def to_float(x: Any, op: str) -> Any:
+    """``x`` in its float dtype (ints and bools become float32), converted under ``op``'s name."""
+    x = as_tensor(x)
+    return convert(x, float_dtype(type_of(x).dtype), op)
+
+
+def fmt_shape(shape: Sequence[Dim]) -> str:
+    """A shape as users write it: ``(2, 3)``, ``(batch, 3)``, ``(4,)``."""
+    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
+
+
+def same_shape(a: Sequence[Dim], b: Sequence[Dim]) -> bool:
+    return len(a) == len(b) and all(dims_equal(x, y) for x, y in zip(a, b))
 
 
 def broadcast_shapes(*shapes: Sequence[Dim], op: str = "broadcast") -> tuple[Dim, ...]:
@@ -151,58 +174,48 @@ def broadcast_shapes(*shapes: Sequence[Dim], op: str = "broadcast") -> tuple[Dim
             if cur == 1 or dims_equal(cur, d):
                 out[i] = d
             elif d != 1:
-                raise ShapeError(f"{op}: shapes {', '.join(_fmt(t) for t in shapes)} cannot be broadcast together "
-                                 f"(dim {cur} vs {d})")
+                raise ShapeError(f"{op}: shapes {', '.join(fmt_shape(t) for t in shapes)} cannot be broadcast "
+                                 f"together (dim {cur} vs {d})")
     return tuple(out)
 
 
-def _fmt(shape: Sequence[Dim]) -> str:
-    return "(" + ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "") + ")"
-
-
 def broadcast_to(x: Any, shape: Sequence[Dim], op: str = "broadcast_to") -> Any:
-    """Broadcast ``x`` to ``shape`` (NumPy rules; symbolic dims allowed)."""
+    """Broadcast ``x`` to ``shape`` (NumPy rules; symbolic dims allowed, also for a constant ``x`` while tracing)."""
     x = as_tensor(x)
-    t = type_of(x)
+    have = type_of(x).shape
     target = tuple(canonical_dim(d) for d in shape)
-    if len(t.shape) == len(target) and all(dims_equal(a, b) for a, b in zip(t.shape, target)):
+    if same_shape(have, target):
         return x
-    if len(t.shape) > len(target):
-        raise ShapeError(f"{op}: cannot broadcast shape {_fmt(t.shape)} to {_fmt(target)}")
-    broadcast_shapes(t.shape, target, op=op)
-    offset = len(target) - len(t.shape)
-    for d, o in zip(t.shape, target[offset:]):
-        if d != 1 and not dims_equal(d, o):
-            raise ShapeError(f"{op}: cannot broadcast shape {_fmt(t.shape)} to {_fmt(target)}")
+    offset = len(target) - len(have)
+    if offset < 0 or any(d != 1 and not dims_equal(d, t) for d, t in zip(have, target[offset:])):
+        raise ShapeError(f"{op}: cannot broadcast shape {fmt_shape(have)} to {fmt_shape(target)}")
     return bind("broadcast_in_dim", x, shape=target, broadcast_dimensions=tuple(range(offset, len(target))), op=op)
 
 
+def promoted(*xs: Any) -> DType:
+    """The Keras/JAX result dtype of the operands: Python scalars are weak (they follow the tensors)."""
+    return result_type(*(x if is_python_scalar(x) else type_of(as_tensor(x)).dtype for x in xs))
+
+
+def operands(*xs: Any, dtype: Any, op: str) -> list[Any]:
+    """The operands converted to ``dtype`` and broadcast to their common shape (an error names the shapes)."""
+    ts = [as_tensor(x, dtype, op) for x in xs]
+    shape = broadcast_shapes(*(type_of(t).shape for t in ts), op=op)
+    return [broadcast_to(t, shape, op) for t in ts]
+
+
 def unary(prim: str, x: Any, op: str, *, float_only: bool = False) -> Any:
-    """Apply an elementwise prim; with ``float_only``, integer/bool inputs are cast to float32 first."""
-    x = as_tensor(x)
-    if float_only:
-        x = to_float(x)
-    return bind(prim, x, op=op)
+    """Apply an elementwise prim; with ``float_only``, integer/bool inputs are converted to float32 first."""
+    return bind(prim, to_float(x, op) if float_only else as_tensor(x), op=op)
 
 
 def binary(prim: str, x: Any, y: Any, op: str, *, dtype: Any = None, float_only: bool = False) -> Any:
-    """Apply an elementwise binary prim with Keras/JAX promotion (weak Python scalars) and broadcasting."""
-    d = to_dtype(dtype) if dtype is not None else result_type(_dtype_probe(x), _dtype_probe(y))
-    if float_only and not d.is_floating:
-        d = DEFAULT_FLOAT
-    x = as_tensor(x, d)
-    y = as_tensor(y, d)
-    out_shape = broadcast_shapes(type_of(x).shape, type_of(y).shape, op=op)
-    return bind(prim, broadcast_to(x, out_shape, op), broadcast_to(y, out_shape, op), op=op)
-
-
-def _dtype_probe(x: Any) -> Any:
-    """What result_type should see: Python scalars stay weak; everything else by its dtype."""
-    if is_python_scalar(x):
-        return x
-    if isinstance(x, (list, tuple)):
-        return _to_numpy_input(x)
-    return type_of(x).dtype
+    """Apply an elementwise binary prim with Keras/JAX promotion (weak Python scalars) and broadcasting; the
+    operands are converted to ``dtype`` when given (to float32 with ``float_only`` if they are not floats)."""
+    d = to_dtype(dtype) if dtype is not None else promoted(x, y)
+    if float_only:
+        d = float_dtype(d)
+    return bind(prim, *operands(x, y, dtype=d, op=op), op=op)
 
 
 def normalize_axis(axis: int, ndim: int, op: str = "op") -> int:
@@ -221,3 +234,11 @@ def normalize_axes(axis: int | Iterable[int] | None, ndim: int, op: str = "op") 
     if len(out) != len(tuple(axis)):
         raise ShapeError(f"{op}: repeated axis in {tuple(axis)}")
     return tuple(out)
+
+
+def named(name: str, doc: str, fn: Callable[..., Any], module: str) -> Callable[..., Any]:
+    """Give a generated public op its name, docstring and module."""
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = doc
+    fn.__module__ = module
+    return fn

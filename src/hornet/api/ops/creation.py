@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import builtins
 import math as pymath
-from typing import Any, Sequence
+from typing import Any
 
-from hornet.api.ops import _elementwise as ew
-from hornet.api.ops.core import as_tensor, bind, convert_to_numpy, convert_to_tensor, normalize_axis, type_of
+from hornet.api.ops import _lax as L
+from hornet.api.ops.core import (as_tensor, binary, bind, constant, convert, convert_to_numpy, convert_to_tensor,
+                                 finish, float_dtype, normalize_axis, operands, promoted, type_of)
 from hornet.ir.dtypes import DEFAULT_FLOAT, DType, dtype as to_dtype
 from hornet.ir.errors import ShapeError
 from hornet.ir.symbolic import Dim, canonical_dim
-from hornet.ir.tracer import SymbolicTensor, find_trace
 
 __all__ = [
     "zeros", "ones", "full", "empty", "zeros_like", "ones_like", "full_like", "empty_like", "arange", "linspace",
@@ -41,43 +41,43 @@ def _dtype(dtype: Any) -> DType:
 
 def zeros(shape: Any, dtype: Any = None) -> Any:
     """A tensor of zeros (float32 unless ``dtype``). ``zeros((2, 3))``."""
-    return ew.fill(0, _shape(shape), _dtype(dtype), "zeros")
+    return finish(L.full(0, _shape(shape), _dtype(dtype), "zeros"))
 
 
 def ones(shape: Any, dtype: Any = None) -> Any:
     """A tensor of ones (float32 unless ``dtype``). ``ones((2, 3), "int32")``."""
-    return ew.fill(1, _shape(shape), _dtype(dtype), "ones")
+    return finish(L.full(1, _shape(shape), _dtype(dtype), "ones"))
 
 
 def full(shape: Any, fill_value: Any, dtype: Any = None) -> Any:
     """A tensor of ``shape`` filled with ``fill_value`` (a scalar or a tensor broadcast to ``shape``), float32
     unless ``dtype``. ``full((2,), 7, "int32") -> [7, 7]``."""
-    return ew.fill(fill_value, _shape(shape), _dtype(dtype), "full")
+    return finish(L.full(fill_value, _shape(shape), _dtype(dtype), "full"))
 
 
 def empty(shape: Any, dtype: Any = None) -> Any:
     """A tensor of ``shape`` (its values are zeros). ``empty((2, 3))``."""
-    return ew.fill(0, _shape(shape), _dtype(dtype), "empty")
+    return finish(L.full(0, _shape(shape), _dtype(dtype), "empty"))
 
 
 def zeros_like(x: Any, dtype: Any = None) -> Any:
     """Zeros with ``x``'s shape (symbolic dims kept) and dtype unless ``dtype``. ``zeros_like(x)``."""
-    return ew.full_like_value(as_tensor(x), 0, dtype, "zeros_like")
+    return finish(L.full_like(as_tensor(x), 0, "zeros_like", dtype))
 
 
 def ones_like(x: Any, dtype: Any = None) -> Any:
     """Ones with ``x``'s shape and dtype unless ``dtype``. ``ones_like(x, "int32")``."""
-    return ew.full_like_value(as_tensor(x), 1, dtype, "ones_like")
+    return finish(L.full_like(as_tensor(x), 1, "ones_like", dtype))
 
 
 def full_like(x: Any, fill_value: Any, dtype: Any = None) -> Any:
     """``fill_value`` (cast to ``dtype``, default ``x``'s) with ``x``'s shape. ``full_like(x, 0.5)``."""
-    return ew.full_like_value(as_tensor(x), fill_value, dtype, "full_like")
+    return finish(L.full_like(as_tensor(x), fill_value, "full_like", dtype))
 
 
 def empty_like(x: Any, dtype: Any = None) -> Any:
     """A tensor with ``x``'s shape and dtype unless ``dtype`` (its values are zeros)."""
-    return ew.full_like_value(as_tensor(x), 0, dtype, "empty_like")
+    return finish(L.full_like(as_tensor(x), 0, "empty_like", dtype))
 
 
 def array(x: Any, dtype: Any = None) -> Any:
@@ -99,21 +99,21 @@ def arange(start: Any, stop: Any = None, step: Any = None, dtype: Any = None) ->
     if stop is None:
         start, stop = 0, start
     step = 1 if step is None else step
-    d = ew.promoted(start, stop, step) if dtype is None else to_dtype(dtype)
+    d = promoted(start, stop, step) if dtype is None else to_dtype(dtype)
     lo, hi, st = _number(start), _number(stop), _number(step)
     if st == 0:
         raise ValueError(f"{op}: step must not be zero")
     n = builtins.max(pymath.ceil((hi - lo) / st), 0)
     c = d if d.is_integer or d in (DType.float32, DType.float64) else DEFAULT_FLOAT
-    out = ew.apply("add", ew.apply("mul", ew.iota(c, (n,), 0, op), ew.scalar(st, c), op=op), ew.scalar(lo, c), op=op)
-    return ew.cast_to(out, d, op)
+    out = binary("add", binary("mul", L.iota(c, (n,), 0, op), constant(st, c), op=op), constant(lo, c), op=op)
+    return convert(out, d, op)
 
 
 def _linspace(start: Any, stop: Any, num: int, endpoint: bool, axis: int, c: DType, op: str):
     """(values, index along the new axis, a broadcaster to the output shape, step), computed in dtype ``c``."""
     if num < 0:
         raise ValueError(f"{op}: num must be non-negative, got {num}")
-    s, e = ew.operands(start, stop, dtype=c, op=op)
+    s, e = operands(start, stop, dtype=c, op=op)
     base = type_of(s).shape
     ax = normalize_axis(axis, len(base) + 1, op)
     shape = (*base[:ax], num, *base[ax:])
@@ -122,14 +122,14 @@ def _linspace(start: Any, stop: Any, num: int, endpoint: bool, axis: int, c: DTy
     def spread(v: Any) -> Any:
         return bind("broadcast_in_dim", v, shape=shape, broadcast_dimensions=dims, op=op)
 
-    idx = ew.iota(c, shape, ax, op, find_trace([s, e]))
+    idx = L.iota(c, shape, ax, op)
     div = num - 1 if endpoint else num
     delta = bind("sub", e, s, op=op)
-    out = bind("add", spread(s), bind("mul", idx, spread(ew.apply("div", delta, builtins.max(div, 1), op=op)), op=op),
+    out = bind("add", spread(s), bind("mul", idx, spread(binary("div", delta, builtins.max(div, 1), op=op)), op=op),
                op=op)
     if endpoint and num > 1:
-        out = ew.select(ew.apply("eq", idx, num - 1, op=op), spread(e), out, op)
-    step = ew.apply("div", delta, div if div > 0 else float("nan"), op=op)  # NaN with a single sample, as NumPy
+        out = L.where(binary("eq", idx, num - 1, op=op), spread(e), out, op)
+    step = binary("div", delta, div if div > 0 else float("nan"), op=op)  # NaN with a single sample, as NumPy
     return out, idx, spread, step
 
 
@@ -142,12 +142,12 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retste
     """``num`` evenly spaced values from ``start`` to ``stop`` (array endpoints broadcast; the new axis is
     ``axis``). Integer dtypes floor the values. ``linspace(0, 1, 5) -> [0., 0.25, 0.5, 0.75, 1.]``."""
     op = "linspace"
-    d = ew.float_of(ew.promoted(start, stop)) if dtype is None else to_dtype(dtype)
+    d = float_dtype(promoted(start, stop)) if dtype is None else to_dtype(dtype)
     c = _compute_dtype(d)
     out, _, _, step = _linspace(start, stop, int(num), endpoint, axis, c, op)
     if d.is_integer:
         out = bind("floor", out, op=op)
-    out = ew.cast_to(out, d, op)
+    out = convert(out, d, op)
     return (out, step) if retstep else out
 
 
@@ -155,10 +155,10 @@ def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: 
              axis: int = 0) -> Any:
     """``base ** linspace(start, stop, ...)``. ``logspace(0, 2, 3) -> [1., 10., 100.]``."""
     op = "logspace"
-    d = ew.float_of(ew.promoted(start, stop)) if dtype is None else to_dtype(dtype)
+    d = float_dtype(promoted(start, stop)) if dtype is None else to_dtype(dtype)
     c = _compute_dtype(d)
     exponents = _linspace(start, stop, int(num), endpoint, axis, c, op)[0]
-    return ew.cast_to(ew.apply("pow", base, exponents, op=op, dtype=c), d, op)
+    return convert(binary("pow", base, exponents, op=op, dtype=c), d, op)
 
 
 def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: Any = None,
@@ -166,45 +166,45 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
     """A geometric progression from ``start`` to ``stop`` (both nonzero, of one sign).
     ``geomspace(1, 1000, 4) -> [1., 10., 100., 1000.]``."""
     op = "geomspace"
-    d = ew.float_of(ew.promoted(start, stop)) if dtype is None else to_dtype(dtype)
+    d = float_dtype(promoted(start, stop)) if dtype is None else to_dtype(dtype)
     c = _compute_dtype(d)
-    s, e = ew.operands(start, stop, dtype=c, op=op)
-    logs = [ew.apply("mul", bind("log", bind("abs", v, op=op), op=op), 1 / pymath.log(10), op=op) for v in (s, e)]
+    s, e = operands(start, stop, dtype=c, op=op)
+    logs = [binary("mul", bind("log", bind("abs", v, op=op), op=op), 1 / pymath.log(10), op=op) for v in (s, e)]
     exponents, idx, spread, _ = _linspace(logs[0], logs[1], int(num), endpoint, axis, c, op)
     s_b, e_b = spread(s), spread(e)
-    out = bind("mul", bind("sign", s_b, op=op), ew.apply("pow", 10, exponents, op=op), op=op)
-    out = ew.select(ew.apply("eq", idx, 0, op=op), s_b, out, op)  # exact endpoints
+    out = bind("mul", bind("sign", s_b, op=op), binary("pow", 10, exponents, op=op), op=op)
+    out = L.where(binary("eq", idx, 0, op=op), s_b, out, op)  # exact endpoints
     if endpoint and num > 1:
-        out = ew.select(ew.apply("eq", idx, int(num) - 1, op=op), e_b, out, op)
-    return ew.cast_to(out, d, op)
+        out = L.where(binary("eq", idx, int(num) - 1, op=op), e_b, out, op)
+    return convert(out, d, op)
 
 
 # --- matrices -----------------------------------------------------------------------------------------------------
 
-def _rows_cols(n: Dim, m: Dim, op: str, trace: Any = None) -> tuple[Any, Any]:
+def _rows_cols(n: Dim, m: Dim, op: str) -> tuple[Any, Any]:
     shape = (n, m)
-    return (ew.iota(DType.int32, shape, 0, op, trace), ew.iota(DType.int32, shape, 1, op, trace))
+    return (L.iota(DType.int32, shape, 0, op), L.iota(DType.int32, shape, 1, op))
 
 
 def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Any:
     """Ones on the ``k``-th diagonal of an N x M matrix. ``eye(2) -> [[1., 0.], [0., 1.]]``."""
     op = "eye"
     rows, cols = _rows_cols(int(N), int(N if M is None else M), op)
-    return ew.cast_to(bind("eq", cols, ew.apply("add", rows, int(k), op=op), op=op), _dtype(dtype), op)
+    return convert(bind("eq", cols, binary("add", rows, int(k), op=op), op=op), _dtype(dtype), op)
 
 
 def identity(n: int, dtype: Any = None) -> Any:
     """The n x n identity matrix. ``identity(3)``."""
     op = "identity"
     rows, cols = _rows_cols(int(n), int(n), op)
-    return ew.cast_to(bind("eq", rows, cols, op=op), _dtype(dtype), op)
+    return convert(bind("eq", rows, cols, op=op), _dtype(dtype), op)
 
 
 def tri(N: int, M: int | None = None, k: int = 0, dtype: Any = None) -> Any:
     """Ones at and below the ``k``-th diagonal. ``tri(2) -> [[1., 0.], [1., 1.]]``."""
     op = "tri"
     rows, cols = _rows_cols(int(N), int(N if M is None else M), op)
-    return ew.cast_to(bind("le", cols, ew.apply("add", rows, int(k), op=op), op=op), _dtype(dtype), op)
+    return convert(bind("le", cols, binary("add", rows, int(k), op=op), op=op), _dtype(dtype), op)
 
 
 def _triangle(x: Any, k: int, lower: bool, op: str) -> Any:
@@ -212,10 +212,9 @@ def _triangle(x: Any, k: int, lower: bool, op: str) -> Any:
     t = type_of(x)
     if t.ndim < 2:
         raise ShapeError(f"{op}: needs a tensor of rank >= 2, got shape {t.shape}")
-    trace = x.trace if isinstance(x, SymbolicTensor) else None
-    rows, cols = _rows_cols(t.shape[-2], t.shape[-1], op, trace)
-    keep = bind("le" if lower else "ge", cols, ew.apply("add", rows, int(k), op=op), op=op)
-    return ew.select(keep, x, ew.scalar(0, t.dtype), op)
+    rows, cols = _rows_cols(t.shape[-2], t.shape[-1], op)
+    keep = bind("le" if lower else "ge", cols, binary("add", rows, int(k), op=op), op=op)
+    return L.where(keep, x, constant(0, t.dtype), op)
 
 
 def tril(x: Any, k: int = 0) -> Any:
@@ -235,8 +234,6 @@ def meshgrid(*x: Any, indexing: str = "xy") -> list[Any]:
     if indexing not in ("xy", "ij"):
         raise ValueError(f"{op}: indexing must be 'xy' or 'ij', got {indexing!r}")
     xs = [as_tensor(v) for v in x]
-    tr = find_trace(xs)
-    xs = [ew.lift(v, tr) for v in xs]
     for i, v in enumerate(xs):
         if type_of(v).ndim != 1:
             raise ShapeError(f"{op}: input {i} must be 1-D, got shape {type_of(v).shape}")
@@ -263,8 +260,7 @@ def vander(x: Any, N: int | None = None, increasing: bool = False) -> Any:
     n = t.shape[0]
     cols = n if N is None else int(N)
     shape = (n, cols)
-    trace = x.trace if isinstance(x, SymbolicTensor) else None
-    exponents = ew.iota(DType.int32, shape, 1, op, trace)
+    exponents = L.iota(DType.int32, shape, 1, op)
     if not increasing:
         exponents = bind("rev", exponents, dimensions=(1,), op=op)
     return power(bind("broadcast_in_dim", x, shape=shape, broadcast_dimensions=(0,), op=op), exponents)
@@ -276,18 +272,18 @@ def _window(M: Any, op: str, body) -> Any:
     """``body(phase)`` with phase = 2*pi*k/(M-1) for k < M, float32; length 0 or 1 handled as NumPy does."""
     m = int(_number(M))
     if m < 1:
-        return ew.fill(0, (0,), DEFAULT_FLOAT, op)
+        return finish(L.full(0, (0,), DEFAULT_FLOAT, op))
     if m == 1:
-        return ew.fill(1, (1,), DEFAULT_FLOAT, op)
-    k = ew.iota(DEFAULT_FLOAT, (m,), 0, op)
-    return body(ew.apply("mul", k, 2 * pymath.pi / (m - 1), op=op), k, m)
+        return finish(L.full(1, (1,), DEFAULT_FLOAT, op))
+    k = L.iota(DEFAULT_FLOAT, (m,), 0, op)
+    return body(binary("mul", k, 2 * pymath.pi / (m - 1), op=op), k, m)
 
 
 def _cosine_window(M: Any, op: str, a0: float, a1: float, a2: float = 0.0) -> Any:
     def body(phase: Any, k: Any, m: int) -> Any:
-        out = ew.apply("sub", a0, ew.apply("mul", bind("cos", phase, op=op), a1, op=op), op=op)
+        out = binary("sub", a0, binary("mul", bind("cos", phase, op=op), a1, op=op), op=op)
         if a2:
-            out = ew.apply("add", out, ew.apply("mul", bind("cos", ew.apply("mul", phase, 2, op=op), op=op), a2,
+            out = binary("add", out, binary("mul", bind("cos", binary("mul", phase, 2, op=op), op=op), a2,
                                                 op=op), op=op)
         return out
 
@@ -314,8 +310,8 @@ def bartlett(x: Any) -> Any:
     op = "bartlett"
 
     def body(phase: Any, k: Any, m: int) -> Any:
-        centred = ew.apply("sub", ew.apply("mul", k, 2 / (m - 1), op=op), 1, op=op)
-        return ew.apply("sub", 1, bind("abs", centred, op=op), op=op)
+        centred = binary("sub", binary("mul", k, 2 / (m - 1), op=op), 1, op=op)
+        return binary("sub", 1, bind("abs", centred, op=op), op=op)
 
     return _window(x, op, body)
 
@@ -327,9 +323,9 @@ def kaiser(x: Any, beta: Any) -> Any:
     b = float(_number(beta))
 
     def body(phase: Any, k: Any, m: int) -> Any:
-        r = ew.apply("sub", ew.apply("mul", k, 2 / (m - 1), op=op), 1, op=op)
-        arg = ew.apply("mul", bind("sqrt", ew.apply("sub", 1, bind("mul", r, r, op=op), op=op), op=op), b, op=op)
-        return ew.apply("div", _i0(arg, b, op), _i0_value(b), op=op)
+        r = binary("sub", binary("mul", k, 2 / (m - 1), op=op), 1, op=op)
+        arg = binary("mul", bind("sqrt", binary("sub", 1, bind("mul", r, r, op=op), op=op), op=op), b, op=op)
+        return binary("div", _i0(arg, b, op), _i0_value(b), op=op)
 
     return _window(x, op, body)
 
@@ -354,9 +350,9 @@ def _i0_value(z: float) -> float:
 
 def _i0(x: Any, bound: float, op: str) -> Any:
     """The modified Bessel function I0 of ``x`` (|x| <= bound) by its power series sum(((x/2)^2)^j / (j!)^2)."""
-    q = ew.apply("mul", bind("mul", x, x, op=op), 0.25, op=op)
-    term = total = ew.full_like_value(x, 1.0, op=op)
+    q = binary("mul", bind("mul", x, x, op=op), 0.25, op=op)
+    term = total = L.full_like(x, 1.0, op)
     for j in range(1, _i0_terms(bound)):
-        term = bind("mul", term, ew.apply("mul", q, 1.0 / (j * j), op=op), op=op)
+        term = bind("mul", term, binary("mul", q, 1.0 / (j * j), op=op), op=op)
         total = bind("add", total, term, op=op)
     return total

@@ -9,9 +9,8 @@ from __future__ import annotations
 import math
 from typing import Any, Sequence
 
-from hornet.api.ops._nn_base import (add, cast, compare, div, expand_to, fn, full, HALF_FLOATS, iota, keep_dims, mean,
-                                     mul, reduce, reshape, square, sub, transpose, where)
-from hornet.api.ops.core import as_tensor, bind, broadcast_to, type_of
+from hornet.api.ops import _lax as L
+from hornet.api.ops.core import as_tensor, binary, bind, broadcast_to, convert, type_of, unary
 from hornet.ir.dtypes import DType, finfo, result_type
 from hornet.ir.errors import ShapeError
 from hornet.ir.prims import set_rule
@@ -27,54 +26,55 @@ def _compute(x: Any, op: str) -> tuple[Any, DType]:
     """``x`` in its compute dtype (float32 for half floats) and its original dtype."""
     x = as_tensor(x)
     d = type_of(x).dtype
-    return (cast(x, DType.float32, op) if d in HALF_FLOATS else x), d
+    return (convert(x, DType.float32, op) if d in L.HALF_FLOATS else x), d
 
 
 def _shifted(x: Any, axes: Sequence[int], op: str) -> Any:
     """``x - max(x, axes)`` with the max held constant for autodiff (it cancels out mathematically)."""
-    m = bind("stop_gradient", reduce("reduce_max", x, axes, op, keepdims=True), op=op)
-    return sub(x, m, op)
+    m = bind("stop_gradient", L.reduce("reduce_max", x, axes, op, keepdims=True), op=op)
+    return L.sub(x, m, op)
 
 
 def softmax(x: Any, *, axes: Sequence[int]) -> Any:
     op = "softmax"
     xc, d = _compute(x, op)
-    e = fn("exp", _shifted(xc, axes, op), op)
-    return cast(div(e, reduce("reduce_sum", e, axes, op, keepdims=True), op), d, op)
+    e = unary("exp", _shifted(xc, axes, op), op)
+    return convert(L.true_divide(e, L.reduce("reduce_sum", e, axes, op, keepdims=True), op), d, op)
 
 
 def log_softmax(x: Any, *, axes: Sequence[int]) -> Any:
     op = "log_softmax"
     xc, d = _compute(x, op)
     s = _shifted(xc, axes, op)
-    lse = fn("log", reduce("reduce_sum", fn("exp", s, op), axes, op, keepdims=True), op)
-    return cast(sub(s, lse, op), d, op)
+    lse = unary("log", L.reduce("reduce_sum", unary("exp", s, op), axes, op, keepdims=True), op)
+    return convert(L.sub(s, lse, op), d, op)
 
 
 def logsumexp(x: Any, *, axes: Sequence[int]) -> Any:
     op = "logsumexp"
     xc, d = _compute(x, op)
-    m = reduce("reduce_max", xc, axes, op)
+    m = L.reduce("reduce_max", xc, axes, op)
     # an all -inf (or +inf) slice has no finite max to shift by: shift by 0, giving log(0) = -inf (or +inf)
-    m = bind("stop_gradient", where(bind("is_finite", m, op=op), m, 0.0, op), op=op)
+    m = bind("stop_gradient", L.where(bind("is_finite", m, op=op), m, 0.0, op), op=op)
     shape = type_of(xc).shape
-    total = reduce("reduce_sum", fn("exp", sub(xc, keep_dims(m, shape, axes, op), op), op), axes, op)
-    return cast(add(fn("log", total, op), m, op), d, op)
+    shifted = L.sub(xc, L.reshape(m, L.kept_shape(shape, axes), op), op)
+    total = L.reduce("reduce_sum", unary("exp", shifted, op), axes, op)
+    return convert(L.add(unary("log", total, op), m, op), d, op)
 
 
 def layer_norm(x: Any, *, axes: Sequence[int], epsilon: float) -> Any:
     op = "layer_norm"
     xc, d = _compute(x, op)
-    centered = sub(xc, mean(xc, axes, op, keepdims=True), op)
-    var = mean(square(centered, op), axes, op, keepdims=True)
-    return cast(mul(centered, fn("rsqrt", add(var, epsilon, op), op), op), d, op)
+    centered = L.sub(xc, L.mean(xc, axes, op, keepdims=True), op)
+    var = L.mean(L.square(centered, op), axes, op, keepdims=True)
+    return convert(L.mul(centered, unary("rsqrt", L.add(var, epsilon, op), op), op), d, op)
 
 
 def _repeat_heads(t: Any, groups: int, op: str) -> Any:
     """[B, S, K, H] -> [B, S, K*groups, H], each head repeated ``groups`` times in a row (grouped-query)."""
     b, s, k, h = type_of(t).shape
-    wide = expand_to(t, (b, s, k, groups, h), (0, 1, 2, 4), op)
-    return reshape(wide, (b, s, k * groups, h), op)
+    wide = L.broadcast_in_dim(t, (b, s, k, groups, h), (0, 1, 2, 4), op)
+    return L.reshape(wide, (b, s, k * groups, h), op)
 
 
 def attention(q: Any, k: Any, v: Any, bias: Any = None, mask: Any = None, *, scale: float | None = None,
@@ -98,26 +98,26 @@ def attention(q: Any, k: Any, v: Any, bias: Any = None, mask: Any = None, *, sca
         if is_symbolic(h):
             raise ShapeError(f"{op}: the head size must be static to derive the default scale")
         scale = 1.0 / math.sqrt(h)
-    logits = mul(logits, scale, op)
+    logits = L.mul(logits, scale, op)
     if soft_cap is not None:
-        logits = mul(fn("tanh", div(logits, soft_cap, op), op), soft_cap, op)
+        logits = L.mul(unary("tanh", L.true_divide(logits, soft_cap, op), op), soft_cap, op)
     full_shape = type_of(logits).shape
     if bias is not None:
-        logits = add(logits, broadcast_to(cast(bias, logits_dtype, op), full_shape, op), op)
+        logits = L.add(logits, broadcast_to(convert(bias, logits_dtype, op), full_shape, op), op)
     keep = None
     if mask is not None:
-        keep = broadcast_to(cast(mask, DType.bool, op), full_shape, op)
+        keep = broadcast_to(convert(mask, DType.bool, op), full_shape, op)
     if is_causal:
-        rows = iota(DType.int32, (t_len, s_len), 0, op)
-        cols = iota(DType.int32, (t_len, s_len), 1, op)
-        causal = expand_to(compare("ge", rows, cols, op), full_shape, (2, 3), op)
+        rows = L.iota(DType.int32, (t_len, s_len), 0, op)
+        cols = L.iota(DType.int32, (t_len, s_len), 1, op)
+        causal = L.broadcast_in_dim(binary("ge", rows, cols, op), full_shape, (2, 3), op)
         keep = causal if keep is None else bind("and", keep, causal, op=op)
     if keep is not None:
-        logits = where(keep, logits, full(MASKED_LOGIT, (), logits_dtype, op), op)
+        logits = L.where(keep, logits, L.full(MASKED_LOGIT, (), logits_dtype, op), op)
     probs = bind("softmax", logits, axes=(3,), op=op)
-    out = bind("dot_general", probs, cast(v, logits_dtype, op), lhs_contracting=(3,), rhs_contracting=(1,),
+    out = bind("dot_general", probs, convert(v, logits_dtype, op), lhs_contracting=(3,), rhs_contracting=(1,),
                lhs_batch=(0, 1), rhs_batch=(0, 2), op=op)  # [B, N, T, Hv]
-    return cast(transpose(out, (0, 2, 1, 3), op), type_of(q).dtype, op)
+    return convert(L.transpose(out, (0, 2, 1, 3), op), type_of(q).dtype, op)
 
 
 def dot_product_attention(q: Any, k: Any, v: Any, *rest: Any, scale: float | None, is_causal: bool,

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from hornet.api.ops.core import as_tensor, bind, cast, constant, normalize_axis, type_of
-from hornet.api.ops.shape_helpers import INDEX_DTYPE, finish, fmt_shape, gather_axis, permute, reshape_to, slice_axis
+from hornet.api.ops import _lax as L
+from hornet.api.ops.core import as_tensor, bind, constant, convert, finish, fmt_shape, normalize_axis, type_of
 from hornet.ir.dtypes import DType
 from hornet.ir.errors import ShapeError
 from hornet.ir.symbolic import is_symbolic
@@ -38,14 +38,14 @@ def _diagonal(x: Any, offset: int, axis1: int, axis2: int, op: str) -> Any:
     n, m = shape[a], shape[b]
     if is_symbolic(n) or is_symbolic(m):
         raise ShapeError(f"{op}: the diagonal axes of shape {fmt_shape(shape)} must have static sizes")
-    y = permute(x, [i for i in range(nd) if i not in (a, b)] + [a, b], op)
+    y = L.transpose(x, [i for i in range(nd) if i not in (a, b)] + [a, b], op)
     rows, cols = (0, min(offset, m)) if offset >= 0 else (min(-offset, n), 0)
     size = max(0, min(n - rows, m - cols))
-    y = slice_axis(y, nd - 2, rows, rows + size, op=op)
-    y = slice_axis(y, nd - 1, cols, cols + size, op=op)
+    y = L.slice_axis(y, nd - 2, rows, rows + size, op=op)
+    y = L.slice_axis(y, nd - 1, cols, cols + size, op=op)
     rest = type_of(y).shape[:-2]
-    flat = reshape_to(y, rest + (size * size,), op)
-    return slice_axis(flat, nd - 2, 0, size * size, stride=size + 1 if size else 1, op=op)
+    flat = L.reshape(y, rest + (size * size,), op)
+    return L.slice_axis(flat, nd - 2, 0, size * size, stride=size + 1 if size else 1, op=op)
 
 
 def diagonal(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
@@ -69,7 +69,7 @@ def _diag_matrix(v: Any, k: int, op: str) -> Any:
         start = 0
     zero = constant(0, type_of(v).dtype)
     flat = bind("pad", v, zero, padding_config=((start, n * n - start - used, n),), op=op)
-    return reshape_to(flat, (n, n), op)
+    return L.reshape(flat, (n, n), op)
 
 
 def diag(x: Any, k: int = 0) -> Any:
@@ -90,7 +90,7 @@ def diag(x: Any, k: int = 0) -> Any:
 def diagflat(x: Any, k: int = 0) -> Any:
     """A matrix with the flattened ``x`` on its k-th diagonal."""
     x = as_tensor(x)
-    return finish(_diag_matrix(reshape_to(x, (type_of(x).size,), "diagflat"), int(k), "diagflat"))
+    return finish(_diag_matrix(L.reshape(x, (type_of(x).size,), "diagflat"), int(k), "diagflat"))
 
 
 def trace(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
@@ -101,7 +101,7 @@ def trace(x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
     """
     d = _diagonal(x, int(offset), axis1, axis2, "trace")
     dt = type_of(d).dtype
-    d = cast(d, _TRACE_DTYPES.get(dt, dt))
+    d = convert(d, _TRACE_DTYPES.get(dt, dt), "trace")
     return finish(bind("reduce_sum", d, axes=(type_of(d).ndim - 1,), op="trace"))
 
 
@@ -126,5 +126,5 @@ def extract_sequences(x: Any, sequence_length: int, sequence_stride: int) -> Any
     if sequence_length > length:
         raise ShapeError(f"{op}: sequence_length {sequence_length} exceeds the last axis ({length})")
     count = (length - sequence_length) // sequence_stride + 1
-    idx = (np.arange(count)[:, None] * sequence_stride + np.arange(sequence_length)[None, :]).astype(INDEX_DTYPE.np)
-    return finish(gather_axis(x, idx, len(shape) - 1, op))
+    idx = (np.arange(count)[:, None] * sequence_stride + np.arange(sequence_length)[None, :]).astype(L.INDEX_DTYPE.np)
+    return finish(L.gather_axis(x, idx, len(shape) - 1, op))

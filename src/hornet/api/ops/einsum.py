@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from hornet.api.ops import _lax as L
-from hornet.api.ops.core import as_tensor, type_of
+from hornet.api.ops.core import as_tensor, broadcast_to, convert, finish, type_of
 from hornet.ir.dtypes import DType, result_type
 from hornet.ir.errors import ShapeError
 from hornet.ir.symbolic import Dim, dims_equal
@@ -124,7 +124,7 @@ def _fit(term: _Term, sizes: dict[str, Dim], labels: Sequence[str]) -> Any:
     """Broadcast the size-1 dims of ``labels`` up to their label size."""
     shape = type_of(term.x).shape
     target = tuple(sizes[lab] if lab in labels else d for lab, d in zip(term.labels, shape))
-    return L.broadcast_to(term.x, target, OP) if target != shape else term.x
+    return broadcast_to(term.x, target, OP) if target != shape else term.x
 
 
 def _contract(a: _Term, b: _Term, needed: set[str], sizes: dict[str, Dim]) -> _Term:
@@ -156,7 +156,7 @@ def einsum(subscripts: str, *operands: Any, **kwargs: Any) -> Any:
     dtypes = [type_of(x).dtype for x in xs]
     # int8 operands accumulate in int32, as Keras asks of einsum
     d = DType.int32 if all(t == DType.int8 for t in dtypes) else result_type(*dtypes)
-    xs = [L.convert(x, d, OP) for x in xs]
+    xs = [convert(x, d, OP) for x in xs]
     in_terms, out_term = _split(subscripts, len(xs))
     terms, widths = [], []
     for term, x in zip(in_terms, xs):
@@ -192,4 +192,4 @@ def einsum(subscripts: str, *operands: Any, **kwargs: Any) -> Any:
         acc = _sum_out(acc, {lab for lab in acc.labels if lab not in output and lab not in later})
     acc = _sum_out(acc, {lab for lab in acc.labels if lab not in output})
     x = L.transpose(acc.x, [acc.labels.index(lab) for lab in output], OP)
-    return L.finish(_fit(_Term(x, output), sizes, output))
+    return finish(_fit(_Term(x, output), sizes, output))

@@ -16,20 +16,20 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from hornet.api.ops import _lax as L
 from hornet.api.ops import core
-from hornet.api.ops.core import as_tensor, bind, broadcast_shapes, cast, constant, normalize_axis, type_of
+from hornet.api.ops.core import (as_tensor, bind, broadcast_shapes, broadcast_to, constant, convert, finish, fmt_shape,
+                                 normalize_axis, promoted, type_of)
 from hornet.api.ops.diagonals import __all__ as _diagonal_ops
 from hornet.api.ops.diagonals import diag, diagflat, diagonal, extract_sequences, trace  # noqa: F401
 from hornet.api.ops.searching import __all__ as _search_ops
 from hornet.api.ops.searching import (bincount, digitize, isin, nonzero, searchsorted, segment_max,  # noqa: F401
                                       segment_min, segment_prod, segment_sum, unique, unravel_index)
-from hornet.api.ops.shape_helpers import (INDEX_DTYPE, bind_shaped, broadcast, finish, fmt_shape, gather_axis,
-                                          index_tensor, insert_unit_dims, iota, is_symbolic_tensor, permute,
-                                          reshape_to, wrap_negative)
 from hornet.api.ops.shape_ops import static_ints
-from hornet.ir.dtypes import DType, is_python_scalar, result_type
+from hornet.ir.dtypes import result_type
 from hornet.ir.errors import ShapeError, TracerError
 from hornet.ir.symbolic import Dim, dim_add, dim_sub, is_symbolic
+from hornet.ir.tracer import SymbolicTensor
 
 __all__ = ["get_item", "take", "take_along_axis", "where", "select", "slice", "slice_update", "scatter",
            "scatter_update"] + list(_search_ops) + list(_diagonal_ops)
@@ -55,7 +55,7 @@ def _classify(k: Any, op: str) -> list[Any]:
         raise IndexError(f"{op}: boolean scalar indices are not supported")
     if isinstance(k, (int, np.integer)):
         return [int(k)]
-    if is_symbolic_tensor(k):
+    if isinstance(k, SymbolicTensor):
         if k.dtype.is_bool:
             raise TracerError(f"{op}: a boolean mask index needs concrete values (its result size depends on "
                               f"them), got a symbolic tensor {k.type}; use ops.where instead")
@@ -72,9 +72,9 @@ def _classify(k: Any, op: str) -> list[Any]:
     if arr.dtype == np.bool_:
         if arr.ndim == 0:
             raise IndexError(f"{op}: boolean scalar indices are not supported")
-        return [_Adv(i.astype(INDEX_DTYPE.np), n) for i, n in zip(np.nonzero(arr), arr.shape)]
+        return [_Adv(i.astype(L.INDEX_DTYPE.np), n) for i, n in zip(np.nonzero(arr), arr.shape)]
     if arr.size == 0 and arr.dtype == np.float64:
-        arr = arr.astype(INDEX_DTYPE.np)
+        arr = arr.astype(L.INDEX_DTYPE.np)
     if not np.issubdtype(arr.dtype, np.integer):
         raise IndexError(f"{op}: indices must be integers, slices, None, Ellipsis or integer/bool arrays, "
                          f"got {k!r}")
@@ -133,11 +133,11 @@ def _check_int(i: int, d: Dim, axis: int, op: str) -> None:
 def _host_indices(arr: np.ndarray, d: Dim, axis: int, op: str) -> Any:
     """Concrete indices checked against a static size and wrapped on the host (at run time for a symbolic size)."""
     if is_symbolic(d):
-        return wrap_negative(arr.astype(INDEX_DTYPE.np), d, op) if (arr < 0).any() else arr
+        return L.wrap_negative(arr.astype(L.INDEX_DTYPE.np), d, op) if (arr < 0).any() else arr
     if arr.size and (arr.min() < -d or arr.max() >= d):
         bad = arr[(arr < -d) | (arr >= d)].reshape(-1)[0]
         raise IndexError(f"{op}: index {bad} is out of bounds for axis {axis} with size {d}")
-    return np.where(arr < 0, arr + d, arr).astype(INDEX_DTYPE.np)
+    return np.where(arr < 0, arr + d, arr).astype(L.INDEX_DTYPE.np)
 
 
 def get_item(x: Any, key: Any) -> Any:
@@ -190,7 +190,7 @@ def get_item(x: Any, key: Any) -> Any:
             if isinstance(e, builtins.slice):
                 out.append(ys[axis])
             axis += 1
-        return finish(reshape_to(y, out, op))
+        return finish(L.reshape(y, out, op))
     return finish(_advanced(y, entries, op))
 
 
@@ -204,14 +204,14 @@ def _advanced(y: Any, entries: list[Any], op: str) -> Any:
             slots.append("new")
             continue
         if isinstance(e, (int, _Adv)):
-            v = np.asarray(e, dtype=INDEX_DTYPE.np) if isinstance(e, int) else e.value
+            v = np.asarray(e, dtype=L.INDEX_DTYPE.np) if isinstance(e, int) else e.value
             d = ys[axis]
             if isinstance(e, _Adv) and e.size is not None and not is_symbolic(d) and e.size != d:
                 raise IndexError(f"{op}: a boolean mask of size {e.size} does not match axis {axis} of size {d}")
             if isinstance(v, np.ndarray):
                 v = _host_indices(v, d, axis, op)
             else:
-                v = wrap_negative(index_tensor(v, op), d, op)
+                v = L.wrap_negative(L.index_tensor(v, op), d, op)
             adv_axes.append(axis)
             adv_idx.append(v)
             slots.append("adv")
@@ -220,13 +220,13 @@ def _advanced(y: Any, entries: list[Any], op: str) -> Any:
         axis += 1
     b_shape = broadcast_shapes(*[type_of(v).shape for v in adv_idx], op=op)
     if all(isinstance(v, np.ndarray) for v in adv_idx):
-        vec: Any = np.stack(np.broadcast_arrays(*adv_idx), axis=-1).astype(INDEX_DTYPE.np)
+        vec: Any = np.stack(np.broadcast_arrays(*adv_idx), axis=-1).astype(L.INDEX_DTYPE.np)
     else:
         dt = result_type(*[type_of(v).dtype for v in adv_idx])
-        parts = [insert_unit_dims(broadcast(as_tensor(v, dt), b_shape, op), [len(b_shape)], op) for v in adv_idx]
+        parts = [L.expand_dims(broadcast_to(as_tensor(v, dt), b_shape, op), [len(b_shape)], op) for v in adv_idx]
         vec = parts[0] if len(parts) == 1 else bind("concatenate", *parts, dimension=len(b_shape), op=op)
     rest = [a for a in range(len(ys)) if a not in adv_axes]
-    g = bind("gather", permute(y, adv_axes + rest, op), vec, op=op)  # b_shape + rest dims
+    g = bind("gather", L.transpose(y, adv_axes + rest, op), vec, op=op)  # b_shape + rest dims
     nb = len(b_shape)
     positions = [i for i, s in enumerate(slots) if s == "adv"]
     contiguous = positions == list(range(positions[0], positions[-1] + 1))
@@ -242,8 +242,8 @@ def _advanced(y: Any, entries: list[Any], op: str) -> Any:
                 layout.extend(range(nb))
         else:
             layout.append(rest_pos[s[1]])
-    g = permute(g, [v for v in layout if v != "new"], op)
-    return insert_unit_dims(g, [i for i, v in enumerate(layout) if v == "new"], op)
+    g = L.transpose(g, [v for v in layout if v != "new"], op)
+    return L.expand_dims(g, [i for i, v in enumerate(layout) if v == "new"], op)
 
 
 # --- take ---------------------------------------------------------------------------------------------------------
@@ -257,12 +257,12 @@ def take(x: Any, indices: Any, axis: int | None = None) -> Any:
     op = "take"
     x = as_tensor(x)
     if axis is None:
-        x = reshape_to(x, (type_of(x).size,), op)
+        x = L.reshape(x, (type_of(x).size,), op)
         axis = 0
     shape = type_of(x).shape
     ax = normalize_axis(axis, len(shape), op)
-    idx = wrap_negative(index_tensor(indices, op), shape[ax], op)
-    return finish(gather_axis(x, idx, ax, op))
+    idx = L.wrap_negative(L.index_tensor(indices, op), shape[ax], op)
+    return finish(L.gather_axis(x, idx, ax, op))
 
 
 def take_along_axis(x: Any, indices: Any, axis: int | None = None) -> Any:
@@ -273,45 +273,29 @@ def take_along_axis(x: Any, indices: Any, axis: int | None = None) -> Any:
     """
     op = "take_along_axis"
     x = as_tensor(x)
-    idx = index_tensor(indices, op)
+    idx = L.index_tensor(indices, op)
     if axis is None:
-        x = reshape_to(x, (type_of(x).size,), op)
-        idx = reshape_to(idx, (type_of(idx).size,), op)
+        x = L.reshape(x, (type_of(x).size,), op)
+        idx = L.reshape(idx, (type_of(idx).size,), op)
         axis = 0
     xs, is_ = type_of(x).shape, type_of(idx).shape
     nd = len(xs)
     if len(is_) != nd:
         raise ShapeError(f"{op}: indices of shape {fmt_shape(is_)} need the rank of x {fmt_shape(xs)}")
     ax = normalize_axis(axis, nd, op)
-    idx = wrap_negative(idx, xs[ax], op)
+    idx = L.wrap_negative(idx, xs[ax], op)
     common = list(broadcast_shapes(xs[:ax] + xs[ax + 1:], is_[:ax] + is_[ax + 1:], op=op))
-    x = broadcast(x, common[:ax] + [xs[ax]] + common[ax:], op)
+    x = broadcast_to(x, common[:ax] + [xs[ax]] + common[ax:], op)
     out_shape = tuple(common[:ax] + [is_[ax]] + common[ax:])
-    idx = broadcast(idx, out_shape, op)
+    idx = broadcast_to(idx, out_shape, op)
     dt = type_of(idx).dtype
-    parts = [idx if j == ax else iota(dt, out_shape, j, op) for j in range(nd)]
-    parts = [insert_unit_dims(p, [nd], op) for p in parts]
+    parts = [idx if j == ax else L.iota(dt, out_shape, j, op) for j in range(nd)]
+    parts = [L.expand_dims(p, [nd], op) for p in parts]
     vec = parts[0] if nd == 1 else bind("concatenate", *parts, dimension=nd, op=op)
     return finish(bind("gather", x, vec, op=op))
 
 
 # --- where, select ------------------------------------------------------------------------------------------------
-
-def _probe(x: Any) -> Any:
-    """What ``result_type`` should see: Python scalars stay weak."""
-    return x if is_python_scalar(x) else type_of(as_tensor(x)).dtype
-
-
-def _select3(cond: Any, a: Any, b: Any, op: str) -> Any:
-    shape = broadcast_shapes(type_of(cond).shape, type_of(a).shape, type_of(b).shape, op=op)
-    return bind("select", broadcast(cond, shape, op), broadcast(a, shape, op), broadcast(b, shape, op),
-                op=op)
-
-
-def _as_bool(x: Any) -> Any:
-    x = as_tensor(x)
-    return x if type_of(x).dtype.is_bool else cast(x, DType.bool)
-
 
 def where(condition: Any, x1: Any = None, x2: Any = None) -> Any:
     """``x1`` where ``condition`` holds, else ``x2`` (broadcast, promoted). With only ``condition``: ``nonzero``.
@@ -323,8 +307,7 @@ def where(condition: Any, x1: Any = None, x2: Any = None) -> Any:
         return nonzero(condition)
     if x1 is None or x2 is None:
         raise ValueError("where: give both x1 and x2, or neither")
-    d = result_type(_probe(x1), _probe(x2))
-    return finish(_select3(_as_bool(condition), as_tensor(x1, d), as_tensor(x2, d), "where"))
+    return finish(L.where(condition, x1, x2, "where"))
 
 
 def select(condlist: Sequence[Any], choicelist: Sequence[Any], default: Any = 0) -> Any:
@@ -337,10 +320,10 @@ def select(condlist: Sequence[Any], choicelist: Sequence[Any], default: Any = 0)
         raise ValueError(f"select: {len(condlist)} conditions but {len(choicelist)} choices")
     if not condlist:
         raise ValueError("select: condlist must not be empty")
-    d = result_type(*[_probe(c) for c in choicelist], _probe(default))
-    out = as_tensor(default, d)
+    d = promoted(*choicelist, default)
+    out = as_tensor(default, d, "select")
     for cond, choice in reversed(list(zip(condlist, choicelist))):
-        out = _select3(_as_bool(cond), as_tensor(choice, d), out, "select")
+        out = L.where(cond, choice, out, "select", dtype=d)
     return finish(out)
 
 
@@ -348,25 +331,25 @@ def select(condlist: Sequence[Any], choicelist: Sequence[Any], default: Any = 0)
 
 def _start_scalars(start_indices: Any, nd: int, op: str) -> list[Any]:
     """Runtime start indices as int32 scalar tensors, one per dim."""
-    if is_symbolic_tensor(start_indices) or core.is_tensor(start_indices):
+    if isinstance(start_indices, SymbolicTensor) or core.is_tensor(start_indices):
         s = as_tensor(start_indices)
         if type_of(s).shape != (nd,):
             raise ShapeError(f"{op}: start_indices of shape {fmt_shape(type_of(s).shape)} need one entry per "
                              f"dim ({nd})")
-        s = cast(s, INDEX_DTYPE)
-        return [reshape_to(bind("slice", s, start_indices=(i,), limit_indices=(i + 1,), op=op), (), op)
+        s = convert(s, L.INDEX_DTYPE, op)
+        return [L.reshape(bind("slice", s, start_indices=(i,), limit_indices=(i + 1,), op=op), (), op)
                 for i in range(nd)]
     items = list(start_indices)
     if len(items) != nd:
         raise ShapeError(f"{op}: {len(items)} start indices for a tensor of rank {nd}")
-    return [cast(as_tensor(v), INDEX_DTYPE) if core.is_tensor(v) else constant(v, INDEX_DTYPE) for v in items]
+    return [convert(v, L.INDEX_DTYPE, op) for v in items]
 
 
 def _is_static(start_indices: Any) -> bool:
-    if is_symbolic_tensor(start_indices):
+    if isinstance(start_indices, SymbolicTensor):
         return False
     if isinstance(start_indices, (list, tuple)):
-        return not any(is_symbolic_tensor(v) for v in start_indices)
+        return not any(isinstance(v, SymbolicTensor) for v in start_indices)
     return True
 
 
@@ -417,7 +400,7 @@ def slice_update(inputs: Any, start_indices: Any, updates: Any) -> Any:
 
 def _index_vectors(indices: Any, shape: Sequence[Dim], op: str) -> Any:
     """Indices ``[..., k]`` with negative components counted from the end of their dims."""
-    idx = index_tensor(indices, op)
+    idx = L.index_tensor(indices, op)
     it = type_of(idx)
     if it.ndim < 1 or is_symbolic(it.shape[-1]) or not 1 <= it.shape[-1] <= len(shape):
         raise ShapeError(f"{op}: indices of shape {fmt_shape(it.shape)} need a last dim k with 1 <= k <= "
@@ -427,13 +410,13 @@ def _index_vectors(indices: Any, shape: Sequence[Dim], op: str) -> Any:
     if isinstance(idx, np.ndarray) and not any(is_symbolic(d) for d in dims):
         return np.where(idx < 0, idx + np.asarray(dims, idx.dtype), idx).astype(idx.dtype)
     if any(is_symbolic(d) for d in dims):
-        cols = [wrap_negative(reshape_to(bind("slice", idx, start_indices=(0,) * (it.ndim - 1) + (j,),
+        cols = [L.wrap_negative(L.reshape(bind("slice", idx, start_indices=(0,) * (it.ndim - 1) + (j,),
                                               limit_indices=it.shape[:-1] + (j + 1,), op=op),
                                          it.shape[:-1], op), d, op) for j, d in enumerate(dims)]
-        return bind("concatenate", *[insert_unit_dims(c, [it.ndim - 1], op) for c in cols], dimension=it.ndim - 1,
-                    op=op) if k > 1 else insert_unit_dims(cols[0], [it.ndim - 1], op)
-    sizes = broadcast(constant(dims, it.dtype), it.shape, op)
-    zero = broadcast(constant(0, it.dtype), it.shape, op)
+        return bind("concatenate", *[L.expand_dims(c, [it.ndim - 1], op) for c in cols], dimension=it.ndim - 1,
+                    op=op) if k > 1 else L.expand_dims(cols[0], [it.ndim - 1], op)
+    sizes = broadcast_to(constant(dims, it.dtype), it.shape, op)
+    zero = broadcast_to(constant(0, it.dtype), it.shape, op)
     return bind("select", bind("lt", idx, zero, op=op), bind("add", idx, sizes, op=op), idx, op=op)
 
 
@@ -445,7 +428,7 @@ def _scatter(operand: Any, indices: Any, updates: Any, mode: str, op: str) -> An
     idx = _index_vectors(indices, shape, op)
     it = type_of(idx)
     want = it.shape[:-1] + shape[it.shape[-1]:]
-    u = broadcast(as_tensor(updates, type_of(operand).dtype), want, op)
+    u = broadcast_to(as_tensor(updates, type_of(operand).dtype), want, op)
     return finish(bind("scatter", operand, idx, u, mode=mode, op=op))
 
 
@@ -458,9 +441,7 @@ def scatter(indices: Any, values: Any, shape: Sequence[int]) -> Any:
     op = "scatter"
     v = as_tensor(values)
     shape = (shape,) if isinstance(shape, int) else tuple(static_ints(shape, "shape", op))
-    zeros = bind_shaped("broadcast_in_dim", constant(0, type_of(v).dtype), shape=shape, broadcast_dimensions=(),
-                        op=op)
-    return _scatter(zeros, indices, v, "add", op)
+    return _scatter(L.full(0, shape, type_of(v).dtype, op), indices, v, "add", op)
 
 
 def scatter_update(inputs: Any, indices: Any, updates: Any, reduction: str | None = None) -> Any:

@@ -16,12 +16,13 @@ from typing import Any
 import numpy as np
 
 from hornet.api.ops import _lax as L, einsum as _einsum, products as _products
-from hornet.api.ops.core import as_tensor, bind, broadcast_shapes, convert_to_numpy, type_of
+from hornet.api.ops.core import (as_tensor, bind, broadcast_shapes, broadcast_to, convert, convert_to_numpy, finish,
+                                 fmt_shape, to_float, type_of, unary)
 from hornet.api.ops.einsum import einsum  # noqa: F401  (re-exported)
 from hornet.api.ops.norms import norm  # noqa: F401  (re-exported)
 from hornet.api.ops.products import *  # noqa: F401,F403  (re-exported: hornet.ops lists this module's __all__)
 from hornet.api.ops.products import matmul
-from hornet.ir.dtypes import DEFAULT_FLOAT, DType, finfo, promote_types
+from hornet.ir.dtypes import DType, finfo, promote_types
 from hornet.ir.errors import ShapeError
 from hornet.ir.symbolic import dims_equal, is_symbolic
 from hornet.ir.tracer import SymbolicTensor
@@ -31,20 +32,13 @@ __all__ = ["cholesky", "cholesky_inverse", "det", "slogdet", "logdet", "inv", "s
 __all__ += _products.__all__ + _einsum.__all__
 
 
-def _float(x: Any, op: str) -> Any:
-    """``x`` in its float dtype (ints and bools become float32)."""
-    x = as_tensor(x)
-    d = type_of(x).dtype
-    return L.convert(x, d if d.is_floating else DEFAULT_FLOAT, op)
-
-
 def _matrix(x: Any, op: str, *, square: bool = False) -> Any:
-    x = _float(x, op)
+    x = to_float(x, op)
     s = type_of(x).shape
     if len(s) < 2:
-        raise ShapeError(f"{op}: expected a matrix [..., m, n], got shape {L.fmt(s)}")
+        raise ShapeError(f"{op}: expected a matrix [..., m, n], got shape {fmt_shape(s)}")
     if square and not dims_equal(s[-1], s[-2]):
-        raise ShapeError(f"{op}: expected square matrices [..., n, n], got shape {L.fmt(s)}")
+        raise ShapeError(f"{op}: expected square matrices [..., n, n], got shape {fmt_shape(s)}")
     return x
 
 
@@ -58,13 +52,13 @@ def _diagonal(x: Any, op: str) -> Any:
     """The diagonals ``[..., n]`` of square matrices ``[..., n, n]``."""
     n = type_of(x).shape[-1]
     kept = L.where(L.eye_mask(n, op), x, 0, op, dtype=type_of(x).dtype)
-    return L.reduce("reduce_sum", kept, (type_of(x).ndim - 1,), False, op)
+    return L.reduce("reduce_sum", kept, (type_of(x).ndim - 1,), op)
 
 
 def _identity_like(x: Any, op: str) -> Any:
     """Identity matrices with ``x``'s shape and dtype."""
     t = type_of(x)
-    return L.broadcast_to(L.eye(t.shape[-1], t.dtype, op), t.shape, op)
+    return broadcast_to(L.eye(t.shape[-1], t.dtype, op), t.shape, op)
 
 
 def cholesky(x: Any, upper: bool = False) -> Any:
@@ -98,7 +92,7 @@ def _lu_parts(x: Any, op: str) -> tuple[Any, Any]:
     pt = type_of(pivots)
     swapped = bind("ne", pivots, L.iota(DType.int32, pt.shape, pt.ndim - 1, op), op=op)
     flips = L.where(swapped, -1, 1, op, dtype=type_of(x).dtype)
-    return _diagonal(lu, op), L.reduce("reduce_prod", flips, (pt.ndim - 1,), False, op)
+    return _diagonal(lu, op), L.reduce("reduce_prod", flips, (pt.ndim - 1,), op)
 
 
 def det(x: Any) -> Any:
@@ -106,7 +100,7 @@ def det(x: Any) -> Any:
     op = "det"
     diag, sign = _lu_parts(_matrix(x, op, square=True), op)
     last = type_of(diag).ndim - 1
-    return L.mul(sign, L.reduce("reduce_prod", diag, (last,), False, op), op)
+    return L.mul(sign, L.reduce("reduce_prod", diag, (last,), op), op)
 
 
 def slogdet(x: Any) -> tuple[Any, Any]:
@@ -118,8 +112,8 @@ def slogdet(x: Any) -> tuple[Any, Any]:
     op = "slogdet"
     diag, sign = _lu_parts(_matrix(x, op, square=True), op)
     last = type_of(diag).ndim - 1
-    sign = L.mul(sign, L.reduce("reduce_prod", L.unary("sign", diag, op), (last,), False, op), op)
-    logabs = L.reduce("reduce_sum", L.unary("log", L.unary("abs", diag, op), op), (last,), False, op)
+    sign = L.mul(sign, L.reduce("reduce_prod", unary("sign", diag, op), (last,), op), op)
+    logabs = L.reduce("reduce_sum", unary("log", unary("abs", diag, op), op), (last,), op)
     return sign, logabs
 
 
@@ -133,9 +127,9 @@ def _lu_solve(a: Any, b: Any, op: str) -> Any:
     lu, _, perm = bind("lu", a, op=op)
     shape = type_of(lu).shape
     # (P b)[i] = b[perm[i]], as a one-hot matrix product
-    onehot = bind("eq", L.broadcast_to(L.reshape(perm, shape[:-1] + (1,), op), shape, op),
+    onehot = bind("eq", broadcast_to(L.reshape(perm, shape[:-1] + (1,), op), shape, op),
                   L.iota(DType.int32, shape, len(shape) - 1, op), op=op)
-    pb = matmul(L.convert(onehot, type_of(b).dtype, op), b)
+    pb = matmul(convert(onehot, type_of(b).dtype, op), b)
     y = bind("triangular_solve", lu, pb, left_side=True, lower=True, unit_diagonal=True, op=op)
     return bind("triangular_solve", lu, y, left_side=True, lower=False, op=op)
 
@@ -143,18 +137,18 @@ def _lu_solve(a: Any, b: Any, op: str) -> Any:
 def _matrix_rhs(a: Any, b: Any, op: str) -> tuple[Any, Any, bool]:
     """``a`` [..., n, n] and ``b`` as [..., n, k] with broadcast batch dims, both in one float dtype; the flag says
     ``b`` was a vector (1-D) whose added axis the caller removes."""
-    a, b = _matrix(a, op, square=True), _float(b, op)
+    a, b = _matrix(a, op, square=True), to_float(b, op)
     d = promote_types(type_of(a).dtype, type_of(b).dtype)
-    a, b = L.convert(a, d, op), L.convert(b, d, op)
+    a, b = convert(a, d, op), convert(b, d, op)
     sa, sb = type_of(a).shape, type_of(b).shape
     vector = len(sb) == 1
     if vector:
         b, sb = L.reshape(b, sb + (1,), op), sb + (1,)
     if len(sb) < 2 or not dims_equal(sb[-2], sa[-1]):
-        raise ShapeError(f"{op}: b of shape {L.fmt(type_of(b).shape if not vector else sb[:-1])} does not match a "
-                         f"of shape {L.fmt(sa)} (b needs {sa[-1]} rows)")
+        raise ShapeError(f"{op}: b of shape {fmt_shape(type_of(b).shape if not vector else sb[:-1])} does not match a "
+                         f"of shape {fmt_shape(sa)} (b needs {sa[-1]} rows)")
     batch = broadcast_shapes(sa[:-2], sb[:-2], op=op)
-    return L.broadcast_to(a, batch + sa[-2:], op), L.broadcast_to(b, batch + sb[-2:], op), vector
+    return broadcast_to(a, batch + sa[-2:], op), broadcast_to(b, batch + sb[-2:], op), vector
 
 
 def _unvector(x: Any, vector: bool, op: str) -> Any:
@@ -193,7 +187,7 @@ def _default_rtol(x: Any, factor: float, op: str) -> Any:
     eps = float(finfo(t.dtype).eps)
     m, n = t.shape[-2], t.shape[-1]
     if not is_symbolic(m) and not is_symbolic(n):
-        return L.full(factor * eps * max(m, n), t.dtype, (), op)
+        return L.full(factor * eps * max(m, n), (), t.dtype, op)
     size = bind("max", L.count(t.shape, (t.ndim - 2,), t.dtype, op), L.count(t.shape, (t.ndim - 1,), t.dtype, op),
                 op=op)
     return L.mul(size, factor * eps, op)
@@ -205,8 +199,8 @@ def _pseudo_inverse_parts(x: Any, rcond: Any, factor: float, op: str, *, inclusi
     u, s, vh = bind("svd", x, full_matrices=False, op=op)
     d = type_of(s).dtype
     rtol = _default_rtol(x, factor, op) if rcond is None else as_tensor(rcond, d)
-    cutoff = L.mul(rtol, L.reduce("reduce_max", s, (type_of(s).ndim - 1,), True, op), op, dtype=d)
-    keep = bind("ge" if inclusive else "gt", s, L.broadcast_to(cutoff, type_of(s).shape, op), op=op)
+    cutoff = L.mul(rtol, L.reduce("reduce_max", s, (type_of(s).ndim - 1,), op, keepdims=True), op, dtype=d)
+    keep = bind("ge" if inclusive else "gt", s, broadcast_to(cutoff, type_of(s).shape, op), op=op)
     s_inv = L.where(keep, L.div(1, L.where(keep, s, 1, op, dtype=d), op, dtype=d), 0, op, dtype=d)
     return u, s_inv, vh
 
@@ -221,15 +215,16 @@ def lstsq(a: Any, b: Any, rcond: Any = None) -> Any:
     """Least-squares solution ``x`` minimizing ``|a @ x - b|`` (the minimum-norm one), for ``a [m, n]`` and ``b``
     ``[m]`` or ``[m, k]``; singular values below ``rcond * s_max`` (default ``eps * max(m, n)``) count as zero."""
     op = "lstsq"
-    a, b = _matrix(a, op), _float(b, op)
+    a, b = _matrix(a, op), to_float(b, op)
     d = promote_types(type_of(a).dtype, type_of(b).dtype)
-    a, b = L.convert(a, d, op), L.convert(b, d, op)
+    a, b = convert(a, d, op), convert(b, d, op)
     sa, sb = type_of(a).shape, type_of(b).shape
     vector = len(sb) == len(sa) - 1
     if vector:
         b = L.reshape(b, sb + (1,), op)
     if not dims_equal(type_of(b).shape[-2], sa[-2]):
-        raise ShapeError(f"{op}: b of shape {L.fmt(sb)} does not match a of shape {L.fmt(sa)} (b needs {sa[-2]} rows)")
+        raise ShapeError(f"{op}: b of shape {fmt_shape(sb)} does not match a of shape {fmt_shape(sa)} "
+                         f"(b needs {sa[-2]} rows)")
     u, s_inv, vh = _pseudo_inverse_parts(a, rcond, 1.0, op, inclusive=True)
     return _unvector(matmul(_scaled_v_ut(u, s_inv, vh, op), b), vector, op)
 
@@ -249,9 +244,9 @@ def matrix_rank(x: Any, tol: Any = None) -> Any:
     s = bind("svd", x, full_matrices=False, op=op)[1]
     d, last = type_of(s).dtype, type_of(s).ndim - 1
     if tol is None:
-        tol = L.mul(_default_rtol(x, 1.0, op), L.reduce("reduce_max", s, (last,), True, op), op, dtype=d)
-    above = bind("gt", s, L.broadcast_to(as_tensor(tol, d), type_of(s).shape, op), op=op)
-    return L.reduce("reduce_sum", L.convert(above, DType.int32, op), (last,), False, op)
+        tol = L.mul(_default_rtol(x, 1.0, op), L.reduce("reduce_max", s, (last,), op, keepdims=True), op, dtype=d)
+    above = bind("gt", s, broadcast_to(as_tensor(tol, d), type_of(s).shape, op), op=op)
+    return L.reduce("reduce_sum", convert(above, DType.int32, op), (last,), op)
 
 
 def lu_factor(x: Any) -> tuple[Any, Any]:
@@ -294,7 +289,7 @@ def matrix_power(x: Any, n: int) -> Any:
     x = as_tensor(x)
     s = type_of(x).shape
     if len(s) < 2 or not dims_equal(s[-1], s[-2]):
-        raise ShapeError(f"{op}: expected square matrices [..., n, n], got shape {L.fmt(s)}")
+        raise ShapeError(f"{op}: expected square matrices [..., n, n], got shape {fmt_shape(s)}")
     n = int(n)
     if n == 0:
         return _identity_like(x, op)
@@ -306,6 +301,6 @@ def matrix_power(x: Any, n: int) -> Any:
             result = x if result is None else matmul(result, x)
         n >>= 1
         if not n:
-            return L.finish(result)
+            return finish(result)
         x = matmul(x, x)
 

@@ -11,8 +11,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from hornet.api.ops import _elementwise as ew
-from hornet.api.ops.core import as_tensor, bind, type_of
+from hornet.api.ops import _lax as L
+from hornet.api.ops.core import as_tensor, binary, bind, convert, finish, named, operands, promoted, type_of
 from hornet.ir.dtypes import DEFAULT_INT, DType
 from hornet.ir.errors import DTypeError
 
@@ -25,15 +25,15 @@ __all__ = [
 
 
 def _named(name: str, doc: str, fn: Callable[..., Any]) -> Callable[..., Any]:
-    return ew.named(name, doc, fn, __name__)
+    return named(name, doc, fn, __name__)
 
 
 def _binary(name: str, prim: str, doc: str) -> Callable[[Any, Any], Any]:
-    return _named(name, doc, lambda x1, x2: ew.apply(prim, x1, x2, op=name))
+    return _named(name, doc, lambda x1, x2: binary(prim, x1, x2, op=name))
 
 
 def _bitwise(name: str, prim: str, doc: str) -> Callable[[Any, Any], Any]:
-    return _named(name, doc, lambda x, y: ew.apply(prim, x, y, op=name))  # keras.ops names these x, y
+    return _named(name, doc, lambda x, y: binary(prim, x, y, op=name))  # keras.ops names these x, y
 
 
 equal = _binary("equal", "eq", "``x1 == x2`` elementwise (bool). ``equal([1, 2], 2) -> [False, True]``.")
@@ -44,26 +44,28 @@ greater_equal = _binary("greater_equal", "ge",
 less = _binary("less", "lt", "``x1 < x2`` elementwise (bool). ``less([1, 3], 2) -> [True, False]``.")
 less_equal = _binary("less_equal", "le", "``x1 <= x2`` elementwise (bool). ``less_equal([2, 3], 2) -> [True, False]``.")
 
-bitwise_and = _bitwise("bitwise_and", "and", "Bitwise and of integers (logical for bools). ``bitwise_and(12, 10) -> 8``.")
+bitwise_and = _bitwise("bitwise_and", "and",
+                       "Bitwise and of integers (logical for bools). ``bitwise_and(12, 10) -> 8``.")
 bitwise_or = _bitwise("bitwise_or", "or", "Bitwise or of integers (logical for bools). ``bitwise_or(12, 10) -> 14``.")
-bitwise_xor = _bitwise("bitwise_xor", "xor", "Bitwise xor of integers (logical for bools). ``bitwise_xor(12, 10) -> 6``.")
+bitwise_xor = _bitwise("bitwise_xor", "xor",
+                       "Bitwise xor of integers (logical for bools). ``bitwise_xor(12, 10) -> 6``.")
 
 
 def isclose(x1: Any, x2: Any, rtol: float = 1e-5, atol: float = 1e-8, equal_nan: bool = False) -> Any:
     """``|x1 - x2| <= atol + rtol * |x2|`` elementwise; equal infinities are close, NaN is close to NaN only
     with ``equal_nan``. Integers compare exactly. ``isclose([1.0, 2.0], [1.0 + 1e-7, 2.1]) -> [True, False]``."""
     op = "isclose"
-    x, y = ew.operands(x1, x2, dtype=ew.promoted(x1, x2), op=op)
+    x, y = operands(x1, x2, dtype=promoted(x1, x2), op=op)
     if not type_of(x).dtype.is_floating:
         return bind("eq", x, y, op=op)
     diff = bind("abs", bind("sub", x, y, op=op), op=op)
-    bound = ew.apply("add", ew.apply("mul", bind("abs", y, op=op), rtol, op=op), atol, op=op)
-    finite = ew.apply("and", bind("is_finite", x, op=op), bind("is_finite", y, op=op), op=op)
-    out = ew.apply("or", ew.apply("and", bind("le", diff, bound, op=op), finite, op=op),
+    bound = binary("add", binary("mul", bind("abs", y, op=op), rtol, op=op), atol, op=op)
+    finite = binary("and", bind("is_finite", x, op=op), bind("is_finite", y, op=op), op=op)
+    out = binary("or", binary("and", bind("le", diff, bound, op=op), finite, op=op),
                    bind("eq", x, y, op=op), op=op)
     if equal_nan:
-        both_nan = ew.apply("and", bind("ne", x, x, op=op), bind("ne", y, y, op=op), op=op)
-        out = ew.apply("or", out, both_nan, op=op)
+        both_nan = binary("and", bind("ne", x, x, op=op), bind("ne", y, y, op=op), op=op)
+        out = binary("or", out, both_nan, op=op)
     return out
 
 
@@ -81,7 +83,7 @@ def _float_predicate(name: str, doc: str, test: Callable[[Any, str], Any], other
         x = as_tensor(x)
         if type_of(x).dtype.is_floating:
             return test(x, name)
-        return ew.full_like_value(x, other, DType.bool, op=name)
+        return finish(L.full_like(x, other, name, DType.bool))
 
     return _named(name, doc, fn)
 
@@ -91,16 +93,16 @@ isfinite = _float_predicate("isfinite", "Neither inf nor NaN. ``isfinite([1., in
 isnan = _float_predicate("isnan", "NaN test. ``isnan([1., nan]) -> [False, True]``.",
                          lambda x, op: bind("ne", x, x, op=op), False)
 isinf = _float_predicate("isinf", "+-inf test. ``isinf([1., -inf]) -> [False, True]``.",
-                         lambda x, op: ew.apply("eq", bind("abs", x, op=op), np.inf, op=op), False)
+                         lambda x, op: binary("eq", bind("abs", x, op=op), np.inf, op=op), False)
 isposinf = _float_predicate("isposinf", "+inf test. ``isposinf([inf, -inf]) -> [True, False]``.",
-                            lambda x, op: ew.apply("eq", x, np.inf, op=op), False)
+                            lambda x, op: binary("eq", x, np.inf, op=op), False)
 isneginf = _float_predicate("isneginf", "-inf test. ``isneginf([inf, -inf]) -> [False, True]``.",
-                            lambda x, op: ew.apply("eq", x, -np.inf, op=op), False)
+                            lambda x, op: binary("eq", x, -np.inf, op=op), False)
 
 
 def isreal(x: Any) -> Any:
     """Whether each element is real: always True (hornet has no complex dtypes)."""
-    return ew.full_like_value(as_tensor(x), True, DType.bool, op="isreal")
+    return finish(L.full_like(as_tensor(x), True, "isreal", DType.bool))
 
 
 _SAME_WIDTH_INT = {DType.float16: DType.int16, DType.bfloat16: DType.int16, DType.float32: DType.int32,
@@ -114,20 +116,20 @@ def signbit(x: Any) -> Any:
     x = as_tensor(x)
     d = type_of(x).dtype
     if d.is_floating:
-        return ew.apply("lt", bind("bitcast_convert", x, new_dtype=_SAME_WIDTH_INT[d], op=op), 0, op=op)
+        return binary("lt", bind("bitcast_convert", x, new_dtype=_SAME_WIDTH_INT[d], op=op), 0, op=op)
     if d.is_signed:
-        return ew.apply("lt", x, 0, op=op)
-    return ew.full_like_value(x, False, DType.bool, op=op)
+        return binary("lt", x, 0, op=op)
+    return finish(L.full_like(x, False, op, DType.bool))
 
 
 # --- logical ------------------------------------------------------------------------------------------------------
 
 def _truth(x: Any, op: str) -> Any:
-    return ew.cast_to(as_tensor(x), DType.bool, op)
+    return convert(as_tensor(x), DType.bool, op)
 
 
 def _logical(name: str, prim: str, doc: str) -> Callable[[Any, Any], Any]:
-    return _named(name, doc, lambda x1, x2: ew.apply(prim, _truth(x1, name), _truth(x2, name), op=name))
+    return _named(name, doc, lambda x1, x2: binary(prim, _truth(x1, name), _truth(x2, name), op=name))
 
 
 logical_and = _logical("logical_and", "and", "Truth-value and (nonzero is True). ``logical_and([1, 0], True) "
@@ -156,7 +158,7 @@ def bitwise_not(x: Any) -> Any:
 
 
 def _shift_dtype(x: Any, y: Any, op: str) -> DType:
-    d = ew.promoted(x, y)
+    d = promoted(x, y)
     if d.is_bool:
         return DEFAULT_INT  # shifting bools shifts their 0/1 values, as JAX does
     if not d.is_integer:
@@ -165,13 +167,13 @@ def _shift_dtype(x: Any, y: Any, op: str) -> DType:
 
 
 def _left(x: Any, y: Any, op: str) -> Any:
-    return ew.apply("shift_left", x, y, op=op, dtype=_shift_dtype(x, y, op))
+    return binary("shift_left", x, y, op=op, dtype=_shift_dtype(x, y, op))
 
 
 def _right(x: Any, y: Any, op: str) -> Any:
     d = _shift_dtype(x, y, op)
     prim = "shift_right_logical" if d.is_unsigned else "shift_right_arithmetic"
-    return ew.apply(prim, x, y, op=op, dtype=d)
+    return binary(prim, x, y, op=op, dtype=d)
 
 
 bitwise_left_shift = _named("bitwise_left_shift", "``x << y``. ``bitwise_left_shift(1, [1, 3]) -> [2, 8]``.",

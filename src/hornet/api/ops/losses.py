@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from hornet.api.ops._nn_base import (add, cast, clip, compare, div, expand_to, fmt, fn, iota, maximum, mul, neg,
-                                     reduce, reshape, sub, where)
-from hornet.api.ops.core import as_tensor, bind, normalize_axis, type_of
+from hornet.api.ops import _lax as L
+from hornet.api.ops.core import (as_tensor, binary, bind, convert, float_dtype, fmt_shape, normalize_axis, same_shape,
+                                 type_of, unary)
 from hornet.ir.dtypes import DType, result_type
 from hornet.ir.errors import ShapeError
 from hornet.ir.symbolic import dims_equal
@@ -23,27 +23,22 @@ __all__ = ["binary_crossentropy", "categorical_crossentropy", "sparse_categorica
 EPSILON = 1e-7  # Keras's backend.epsilon()
 
 
-def _same_shapes(a: Any, b: Any) -> bool:
-    sa, sb = type_of(a).shape, type_of(b).shape
-    return len(sa) == len(sb) and all(dims_equal(x, y) for x, y in zip(sa, sb))
-
-
 def _float_pair(target: Any, output: Any, op: str) -> tuple[Any, Any]:
     t, o = as_tensor(target), as_tensor(output)
     d = result_type(type_of(t).dtype, type_of(o).dtype)
-    d = d if d.is_floating else DType.float32
-    t, o = cast(t, d, op), cast(o, d, op)
-    if not _same_shapes(t, o):
-        raise ShapeError(f"{op}: target and output must have the same shape, got target {fmt(type_of(t).shape)} "
-                         f"and output {fmt(type_of(o).shape)}")
+    d = float_dtype(d)
+    t, o = convert(t, d, op), convert(o, d, op)
+    if not same_shape(type_of(t).shape, type_of(o).shape):
+        raise ShapeError(f"{op}: target and output must have the same shape, got target {fmt_shape(type_of(t).shape)} "
+                         f"and output {fmt_shape(type_of(o).shape)}")
     return t, o
 
 
 def _log_probs(output: Any, axis: int, from_logits: bool, op: str) -> Any:
     if from_logits:
         return bind("log_softmax", output, axes=(axis,), op=op)
-    total = reduce("reduce_sum", output, (axis,), op, keepdims=True)
-    return fn("log", clip(div(output, total, op), EPSILON, 1.0 - EPSILON, op), op)
+    total = L.reduce("reduce_sum", output, (axis,), op, keepdims=True)
+    return unary("log", L.clip(L.true_divide(output, total, op), EPSILON, 1.0 - EPSILON, op), op)
 
 
 def binary_crossentropy(target: Any, output: Any, from_logits: bool = False) -> Any:
@@ -55,12 +50,11 @@ def binary_crossentropy(target: Any, output: Any, from_logits: bool = False) -> 
     op = "binary_crossentropy"
     t, o = _float_pair(target, output, op)
     if from_logits:
-        softplus = add(maximum(o, 0, op), fn("log1p", fn("exp", neg(bind("abs", o, op=op), op), op), op), op)
-        return sub(softplus, mul(o, t, op), op)
-    p = clip(o, EPSILON, 1.0 - EPSILON, op)
-    pos = mul(t, fn("log", p, op), op)
-    negative = mul(sub(1.0, t, op), fn("log", sub(1.0, p, op), op), op)
-    return neg(add(pos, negative, op), op)
+        return L.sub(L.softplus(o, op), L.mul(o, t, op), op)
+    p = L.clip(o, EPSILON, 1.0 - EPSILON, op)
+    pos = L.mul(t, unary("log", p, op), op)
+    negative = L.mul(L.sub(1.0, t, op), unary("log", L.sub(1.0, p, op), op), op)
+    return unary("neg", L.add(pos, negative, op), op)
 
 
 def categorical_crossentropy(target: Any, output: Any, from_logits: bool = False, axis: int = -1) -> Any:
@@ -72,9 +66,9 @@ def categorical_crossentropy(target: Any, output: Any, from_logits: bool = False
     op = "categorical_crossentropy"
     t, o = _float_pair(target, output, op)
     if type_of(t).ndim < 1:
-        raise ShapeError(f"{op}: target and output must have rank >= 1, got shape {fmt(type_of(t).shape)}")
+        raise ShapeError(f"{op}: target and output must have rank >= 1, got shape {fmt_shape(type_of(t).shape)}")
     ax = normalize_axis(axis, type_of(o).ndim, op)
-    return neg(reduce("reduce_sum", mul(t, _log_probs(o, ax, from_logits, op), op), (ax,), op), op)
+    return unary("neg", L.reduce("reduce_sum", L.mul(t, _log_probs(o, ax, from_logits, op), op), (ax,), op), op)
 
 
 def sparse_categorical_crossentropy(target: Any, output: Any, from_logits: bool = False, axis: int = -1) -> Any:
@@ -85,21 +79,21 @@ def sparse_categorical_crossentropy(target: Any, output: Any, from_logits: bool 
     [0.223]
     """
     op = "sparse_categorical_crossentropy"
-    t, o = cast(as_tensor(target), DType.int32, op), as_tensor(output)
+    t, o = convert(as_tensor(target), DType.int32, op), as_tensor(output)
     if not type_of(o).dtype.is_floating:
-        o = cast(o, DType.float32, op)
+        o = convert(o, DType.float32, op)
     ts, os_ = type_of(t).shape, type_of(o).shape
     if len(os_) < 1:
-        raise ShapeError(f"{op}: output must have rank >= 1, got shape {fmt(os_)}")
+        raise ShapeError(f"{op}: output must have rank >= 1, got shape {fmt_shape(os_)}")
     if len(ts) == len(os_) and ts and ts[-1] == 1:
-        t = reshape(t, ts[:-1], op)
+        t = L.reshape(t, ts[:-1], op)
         ts = ts[:-1]
     ax = normalize_axis(axis, len(os_), op)
     rest = os_[:ax] + os_[ax + 1:]
     if len(ts) != len(rest) or not all(dims_equal(a, b) for a, b in zip(ts, rest)):
-        raise ShapeError(f"{op}: target shape {fmt(ts)} must equal the output shape {fmt(os_)} without its class "
-                         f"axis {ax}")
+        raise ShapeError(f"{op}: target shape {fmt_shape(ts)} must equal the output shape {fmt_shape(os_)} without "
+                         f"its class axis {ax}")
     log_p = _log_probs(o, ax, from_logits, op)
-    labels = expand_to(t, os_, [i for i in range(len(os_)) if i != ax], op)
-    hit = compare("eq", labels, iota(DType.int32, os_, ax, op), op)
-    return neg(reduce("reduce_sum", where(hit, log_p, 0.0, op), (ax,), op), op)
+    labels = L.broadcast_in_dim(t, os_, [i for i in range(len(os_)) if i != ax], op)
+    hit = binary("eq", labels, L.iota(DType.int32, os_, ax, op), op)
+    return unary("neg", L.reduce("reduce_sum", L.where(hit, log_p, 0.0, op), (ax,), op), op)

@@ -16,9 +16,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-from hornet.api.ops import _elementwise as ew
-from hornet.api.ops.core import as_tensor, bind, convert_to_tensor, type_of
-from hornet.ir.dtypes import DEFAULT_INT, DType, dtype as to_dtype, finfo, iinfo, is_python_scalar
+from hornet.api.ops import _lax as L
+from hornet.api.ops.core import (as_tensor, binary, bind, convert, finish, float_dtype, named, operands, promoted,
+                                 to_float, type_of)
+from hornet.ir.dtypes import DEFAULT_INT, DType, dtype as to_dtype, finfo, iinfo
 from hornet.ir.errors import DTypeError
 
 __all__ = [
@@ -35,7 +36,7 @@ __all__ = [
 # --- small building blocks (operands already promoted; scalars are weak and follow the tensor) ------------------
 
 def _b(prim: str, x: Any, y: Any, op: str) -> Any:
-    return ew.apply(prim, x, y, op=op)
+    return binary(prim, x, y, op=op)
 
 
 def _u(prim: str, x: Any, op: str) -> Any:
@@ -43,31 +44,31 @@ def _u(prim: str, x: Any, op: str) -> Any:
 
 
 def _float_operands(x1: Any, x2: Any, op: str) -> list[Any]:
-    return ew.operands(x1, x2, dtype=ew.float_of(ew.promoted(x1, x2)), op=op)
+    return operands(x1, x2, dtype=float_dtype(promoted(x1, x2)), op=op)
 
 
 def _float_unary(name: str, prim: str, doc: str) -> Callable[[Any], Any]:
     """A public op applying a float-only unary prim (bool and integer inputs computed in float32)."""
-    return ew.named(name, doc, lambda x: _u(prim, ew.to_float(x, name), name), __name__)
+    return named(name, doc, lambda x: _u(prim, to_float(x, name), name), __name__)
 
 
 # --- arithmetic ---------------------------------------------------------------------------------------------------
 
 def add(x1: Any, x2: Any) -> Any:
     """``x1 + x2`` with broadcasting (bool + bool is logical or). ``add([1, 2], 3) -> [4, 5]``."""
-    d = ew.promoted(x1, x2)
-    return ew.apply("or" if d.is_bool else "add", x1, x2, op="add", dtype=d)
+    d = promoted(x1, x2)
+    return binary("or" if d.is_bool else "add", x1, x2, op="add", dtype=d)
 
 
 def subtract(x1: Any, x2: Any) -> Any:
     """``x1 - x2`` with broadcasting (not for two bools). ``subtract(5, [1, 2]) -> [4, 3]``."""
-    return ew.apply("sub", x1, x2, op="subtract")
+    return binary("sub", x1, x2, op="subtract")
 
 
 def multiply(x1: Any, x2: Any) -> Any:
     """``x1 * x2`` with broadcasting (bool * bool is logical and). ``multiply([1, 2], 2.5) -> [2.5, 5.]``."""
-    d = ew.promoted(x1, x2)
-    return ew.apply("and" if d.is_bool else "mul", x1, x2, op="multiply", dtype=d)
+    d = promoted(x1, x2)
+    return binary("and" if d.is_bool else "mul", x1, x2, op="multiply", dtype=d)
 
 
 def divide(x1: Any, x2: Any) -> Any:
@@ -89,24 +90,24 @@ def divide_no_nan(x1: Any, x2: Any) -> Any:
     op = "divide_no_nan"
     x, y = _float_operands(x1, x2, op)
     zero = _b("eq", y, 0, op)
-    return ew.select(zero, 0, bind("div", x, ew.select(zero, 1, y, op), op=op), op)
+    return L.where(zero, 0, bind("div", x, L.where(zero, 1, y, op), op=op), op)
 
 
 def _int_dtype_for(x1: Any, x2: Any) -> DType:
     """The promoted dtype, with bool computed as int32 (as JAX does for //, %, fmod and **)."""
-    d = ew.promoted(x1, x2)
+    d = promoted(x1, x2)
     return DEFAULT_INT if d.is_bool else d
 
 
 def _int_divmod(x: Any, y: Any, op: str) -> tuple[Any, Any]:
     """Floor division and its remainder for integers; a zero divisor gives 0 for both (as NumPy)."""
     zero = _b("eq", y, 0, op)
-    safe = ew.select(zero, 1, y, op)
+    safe = L.where(zero, 1, y, op)
     q, r = bind("div", x, safe, op=op), bind("rem", x, safe, op=op)
     fix = _b("and", _b("ne", r, 0, op), _b("ne", _b("lt", r, 0, op), _b("lt", safe, 0, op), op), op)
-    q = ew.select(fix, _b("sub", q, 1, op), q, op)
-    r = ew.select(fix, bind("add", r, safe, op=op), r, op)
-    return ew.select(zero, 0, q, op), ew.select(zero, 0, r, op)
+    q = L.where(fix, _b("sub", q, 1, op), q, op)
+    r = L.where(fix, bind("add", r, safe, op=op), r, op)
+    return L.where(zero, 0, q, op), L.where(zero, 0, r, op)
 
 
 def _float_rem(x: Any, y: Any, op: str) -> tuple[Any, Any]:
@@ -119,37 +120,37 @@ def floor_divide(x1: Any, x2: Any) -> Any:
     """``x1 // x2`` rounding toward -inf (NumPy semantics). ``floor_divide([7, -7], 2) -> [3, -4]``."""
     op = "floor_divide"
     d = _int_dtype_for(x1, x2)
-    x, y = ew.operands(x1, x2, dtype=d, op=op)
+    x, y = operands(x1, x2, dtype=d, op=op)
     if not d.is_floating:
         return _int_divmod(x, y, op)[0]
     r, fix = _float_rem(x, y, op)
     q = bind("div", bind("sub", x, r, op=op), y, op=op)  # x - r is a multiple of y: q is near-integral
-    q = ew.select(fix, _b("sub", q, 1, op), q, op)
+    q = L.where(fix, _b("sub", q, 1, op), q, op)
     fq = _u("floor", q, op)
-    fq = ew.select(_b("gt", bind("sub", q, fq, op=op), 0.5, op), _b("add", fq, 1, op), fq, op)
-    return ew.select(_b("eq", y, 0, op), bind("div", x, y, op=op), fq, op)
+    fq = L.where(_b("gt", bind("sub", q, fq, op=op), 0.5, op), _b("add", fq, 1, op), fq, op)
+    return L.where(_b("eq", y, 0, op), bind("div", x, y, op=op), fq, op)
 
 
 def mod(x1: Any, x2: Any) -> Any:
     """Remainder with the sign of the divisor (Python ``%``). ``mod([7, -7], 3) -> [1, 2]``."""
     op = "mod"
     d = _int_dtype_for(x1, x2)
-    x, y = ew.operands(x1, x2, dtype=d, op=op)
+    x, y = operands(x1, x2, dtype=d, op=op)
     if not d.is_floating:
         return _int_divmod(x, y, op)[1]
     r, fix = _float_rem(x, y, op)
-    return ew.select(fix, bind("add", r, y, op=op), r, op)
+    return L.where(fix, bind("add", r, y, op=op), r, op)
 
 
 def fmod(x1: Any, x2: Any) -> Any:
     """Remainder with the sign of the dividend (C ``fmod``). ``fmod([7, -7], 3) -> [1, -1]``."""
     op = "fmod"
     d = _int_dtype_for(x1, x2)
-    x, y = ew.operands(x1, x2, dtype=d, op=op)
+    x, y = operands(x1, x2, dtype=d, op=op)
     if d.is_floating:
         return bind("rem", x, y, op=op)
     zero = _b("eq", y, 0, op)
-    return ew.select(zero, 0, bind("rem", x, ew.select(zero, 1, y, op), op=op), op)
+    return L.where(zero, 0, bind("rem", x, L.where(zero, 1, y, op), op=op), op)
 
 
 def power(x1: Any, x2: Any) -> Any:
@@ -158,27 +159,27 @@ def power(x1: Any, x2: Any) -> Any:
     op = "power"
     d = _int_dtype_for(x1, x2)
     if isinstance(x2, int) and not isinstance(x2, bool) and (d.is_floating or x2 >= 0):
-        return bind("integer_pow", ew.cast_to(x1, d, op), y=x2, op=op)
-    x, y = ew.operands(x1, x2, dtype=d, op=op)
+        return bind("integer_pow", convert(x1, d, op), y=x2, op=op)
+    x, y = operands(x1, x2, dtype=d, op=op)
     return bind("pow", x, y, op=op) if d.is_floating else _int_pow(x, y, d, op)
 
 
 def _int_pow(x: Any, y: Any, d: DType, op: str) -> Any:
     # Binary exponentiation over 6 exponent bits: any larger exponent overflows unless |x| <= 1, and for
     # those the low bits give the right answer (parity for -1; 0 ** y is fixed up front).
-    acc = ew.select(_b("and", _b("eq", x, 0, op), _b("ne", y, 0, op), op), 0, 1, op, dtype=d)
+    acc = L.where(_b("and", _b("eq", x, 0, op), _b("ne", y, 0, op), op), 0, 1, op, dtype=d)
     base, e = x, y
     for _ in range(6):
         odd = _b("ne", _b("and", e, 1, op), 0, op)
-        acc = ew.select(odd, bind("mul", acc, base, op=op), acc, op)
+        acc = L.where(odd, bind("mul", acc, base, op=op), acc, op)
         base = bind("mul", base, base, op=op)
         e = _b("shift_right_logical", e, 1, op)
     if d.is_unsigned:
         return acc
     odd = _b("ne", _b("and", y, 1, op), 0, op)
-    minus_one = ew.select(odd, -1, 1, op, dtype=d)
-    inverse = ew.select(_b("eq", x, 1, op), 1, ew.select(_b("eq", x, -1, op), minus_one, 0, op), op, dtype=d)
-    return ew.select(_b("lt", y, 0, op), inverse, acc, op)
+    minus_one = L.where(odd, -1, 1, op, dtype=d)
+    inverse = L.where(_b("eq", x, 1, op), 1, L.where(_b("eq", x, -1, op), minus_one, 0, op), op, dtype=d)
+    return L.where(_b("lt", y, 0, op), inverse, acc, op)
 
 
 def negative(x: Any) -> Any:
@@ -199,12 +200,12 @@ def absolute(x: Any) -> Any:
 def _abs(x: Any, op: str) -> Any:
     x = as_tensor(x)
     d = type_of(x).dtype
-    return convert_to_tensor(x) if d.is_bool or d.is_unsigned else _u("abs", x, op)
+    return finish(x) if d.is_bool or d.is_unsigned else _u("abs", x, op)
 
 
 def reciprocal(x: Any) -> Any:
     """``1 / x`` in floating point. ``reciprocal([2, 4]) -> [0.5, 0.25]``."""
-    x = ew.to_float(x, "reciprocal")
+    x = to_float(x, "reciprocal")
     return _b("div", 1, x, "reciprocal")
 
 
@@ -212,7 +213,7 @@ def square(x: Any) -> Any:
     """``x * x`` (bool becomes int32). ``square([2, -3]) -> [4, 9]``."""
     x = as_tensor(x)
     if type_of(x).dtype.is_bool:
-        x = ew.cast_to(x, DEFAULT_INT, "square")
+        x = convert(x, DEFAULT_INT, "square")
     return bind("integer_pow", x, y=2, op="square")
 
 
@@ -243,22 +244,22 @@ ceil = _float_unary("ceil", "ceil", "Round toward +inf (integers become float32)
 
 def erfc(x: Any) -> Any:
     """``1 - erf(x)`` (absolute, not relative, accuracy in the far right tail). ``erfc([0.]) -> [1.]``."""
-    return _b("sub", 1, _u("erf", ew.to_float(x, "erfc"), "erfc"), "erfc")
+    return _b("sub", 1, _u("erf", to_float(x, "erfc"), "erfc"), "erfc")
 
 
 def exp2(x: Any) -> Any:
     """``2 ** x``. ``exp2([3.]) -> [8.]``."""
-    return _b("pow", 2, ew.to_float(x, "exp2"), "exp2")
+    return _b("pow", 2, to_float(x, "exp2"), "exp2")
 
 
 def log2(x: Any) -> Any:
     """Base-2 logarithm. ``log2([8.]) -> [3.]``."""
-    return _b("mul", _u("log", ew.to_float(x, "log2"), "log2"), 1 / pymath.log(2), "log2")
+    return _b("mul", _u("log", to_float(x, "log2"), "log2"), 1 / pymath.log(2), "log2")
 
 
 def log10(x: Any) -> Any:
     """Base-10 logarithm. ``log10([100.]) -> [2.]``."""
-    return _b("mul", _u("log", ew.to_float(x, "log10"), "log10"), 1 / pymath.log(10), "log10")
+    return _b("mul", _u("log", to_float(x, "log10"), "log10"), 1 / pymath.log(10), "log10")
 
 
 def logaddexp(x1: Any, x2: Any) -> Any:
@@ -280,7 +281,7 @@ def _logaddexp(x1: Any, x2: Any, op: str, base: str, scale: float) -> Any:
     soft = _u("log1p", small, op)
     out = bind("add", top, soft if scale == 1.0 else _b("mul", soft, scale, op), op=op)
     # equal infinities make delta NaN: the answer is then x + y (inf, -inf or NaN as it should be)
-    return ew.select(_b("ne", delta, delta, op), bind("add", x, y, op=op), out, op)
+    return L.where(_b("ne", delta, delta, op), bind("add", x, y, op=op), out, op)
 
 
 def arctan2(x1: Any, x2: Any) -> Any:
@@ -304,37 +305,37 @@ def round(x: Any, decimals: int = 0) -> Any:  # noqa: A001  (keras.ops name)
     if d.is_bool:
         raise DTypeError(f"{op}: bool input is not supported (round needs a number)")
     if not d.is_floating:
-        return convert_to_tensor(x) if decimals >= 0 else _round_int(x, 10 ** -decimals, d, op)
+        return finish(x) if decimals >= 0 else _round_int(x, 10 ** -decimals, d, op)
     if decimals == 0:
         return _u("round", x, op)
     c = DType.float32 if d.itemsize < 4 else d  # scaling float16 by 10**k would overflow
-    xc, f = ew.cast_to(x, c, op), float(10 ** builtins.abs(decimals))
+    xc, f = convert(x, c, op), float(10 ** builtins.abs(decimals))
     if decimals > 0:
         out = _b("div", _u("round", _b("mul", xc, f, op), op), f, op)
     else:
         out = _b("mul", _u("round", _b("div", xc, f, op), op), f, op)
-    return ew.cast_to(out, d, op)
+    return convert(out, d, op)
 
 
 def _round_int(x: Any, f: int, d: DType, op: str) -> Any:
     """Integers rounded half to even to a multiple of ``f``, exactly (no float detour)."""
     if f > iinfo(d).max:  # then every |x| < f / 2
-        return ew.full_like_value(x, 0, op=op)
-    _, r = _int_divmod(*ew.operands(x, f, dtype=d, op=op), op)  # 0 <= r < f
+        return finish(L.full_like(x, 0, op))
+    _, r = _int_divmod(*operands(x, f, dtype=d, op=op), op)  # 0 <= r < f
     q = bind("sub", x, r, op=op)  # x rounded down to a multiple of f
     rest = _b("sub", f, r, op)
     q_odd = _b("ne", _b("and", _b("div", q, f, op), 1, op), 0, op)
     up = _b("or", _b("gt", r, rest, op), _b("and", _b("eq", r, rest, op), q_odd, op), op)
-    return ew.select(up, _b("add", q, f, op), q, op)
+    return L.where(up, _b("add", q, f, op), q, op)
 
 
 def trunc(x: Any) -> Any:
     """Round toward zero; integers and bools are returned as they are. ``trunc([-1.7, 1.7]) -> [-1., 1.]``."""
     x = as_tensor(x)
     if not type_of(x).dtype.is_floating:
-        return convert_to_tensor(x)
+        return finish(x)
     op = "trunc"
-    return ew.select(_b("lt", x, 0, op), _u("ceil", x, op), _u("floor", x, op), op)
+    return L.where(_b("lt", x, 0, op), _u("ceil", x, op), _u("floor", x, op), op)
 
 
 def maximum(x1: Any, x2: Any) -> Any:
@@ -348,10 +349,10 @@ def minimum(x1: Any, x2: Any) -> Any:
 
 
 def _extreme(prim: str, x1: Any, x2: Any, op: str) -> Any:
-    d = ew.promoted(x1, x2)
+    d = promoted(x1, x2)
     if d.is_bool:
         prim = "or" if prim == "max" else "and"
-    return ew.apply(prim, x1, x2, op=op, dtype=d)
+    return binary(prim, x1, x2, op=op, dtype=d)
 
 
 def fmax(x1: Any, x2: Any) -> Any:
@@ -365,12 +366,12 @@ def fmin(x1: Any, x2: Any) -> Any:
 
 
 def _nan_ignoring(prim: str, x1: Any, x2: Any, op: str) -> Any:
-    d = ew.promoted(x1, x2)
+    d = promoted(x1, x2)
     if not d.is_floating:
         return _extreme(prim, x1, x2, op)
-    x, y = ew.operands(x1, x2, dtype=d, op=op)
-    inner = ew.select(_b("ne", y, y, op), x, bind(prim, x, y, op=op), op)
-    return ew.select(_b("ne", x, x, op), y, inner, op)
+    x, y = operands(x1, x2, dtype=d, op=op)
+    inner = L.where(_b("ne", y, y, op), x, bind(prim, x, y, op=op), op)
+    return L.where(_b("ne", x, x, op), y, inner, op)
 
 
 def clip(x: Any, x_min: Any, x_max: Any) -> Any:
@@ -378,7 +379,7 @@ def clip(x: Any, x_min: Any, x_max: Any) -> Any:
     op = "clip"
     x = as_tensor(x)
     if type_of(x).dtype.is_bool:
-        x = ew.cast_to(x, DEFAULT_INT, op)
+        x = convert(x, DEFAULT_INT, op)
     if x_min is not None:
         x = _extreme("max", x, x_min, op)
     if x_max is not None:
@@ -393,10 +394,10 @@ def hypot(x1: Any, x2: Any) -> Any:
     op = "hypot"
     a, b = (_u("abs", v, op) for v in _float_operands(x1, x2, op))
     hi, lo = bind("max", a, b, op=op), bind("min", a, b, op=op)
-    ratio = bind("div", lo, ew.select(_b("eq", hi, 0, op), 1, hi, op), op=op)
+    ratio = bind("div", lo, L.where(_b("eq", hi, 0, op), 1, hi, op), op=op)
     out = bind("mul", hi, _u("sqrt", _b("add", bind("integer_pow", ratio, y=2, op=op), 1, op), op), op=op)
     inf = _b("or", _b("eq", a, np.inf, op), _b("eq", b, np.inf, op), op)
-    return ew.select(inf, np.inf, out, op)
+    return L.where(inf, np.inf, out, op)
 
 
 def heaviside(x1: Any, x2: Any) -> Any:
@@ -404,41 +405,41 @@ def heaviside(x1: Any, x2: Any) -> Any:
     -> [0., 0.5, 1.]``."""
     op = "heaviside"
     x, h = _float_operands(x1, x2, op)
-    return ew.select(_b("lt", x, 0, op), 0, ew.select(_b("gt", x, 0, op), 1, h, op), op)
+    return L.where(_b("lt", x, 0, op), 0, L.where(_b("gt", x, 0, op), 1, h, op), op)
 
 
 def sinc(x: Any) -> Any:
     """``sin(pi x) / (pi x)``, 1 at 0. ``sinc([0., 0.5]) -> [1., 0.63661975]``."""
     op = "sinc"
-    x = ew.to_float(x, op)
+    x = to_float(x, op)
     zero = _b("eq", x, 0, op)
-    px = ew.select(zero, 1, _b("mul", x, np.pi, op), op)
-    return ew.select(zero, 1, bind("div", _u("sin", px, op), px, op=op), op)
+    px = L.where(zero, 1, _b("mul", x, np.pi, op), op)
+    return L.where(zero, 1, bind("div", _u("sin", px, op), px, op=op), op)
 
 
 def deg2rad(x: Any) -> Any:
     """Degrees to radians. ``deg2rad([180.]) -> [3.1415927]``."""
-    return _b("mul", ew.to_float(x, "deg2rad"), np.pi / 180, "deg2rad")
+    return _b("mul", to_float(x, "deg2rad"), np.pi / 180, "deg2rad")
 
 
 def rad2deg(x: Any) -> Any:
     """Radians to degrees. ``rad2deg([3.1415927]) -> [180.]``."""
-    return _b("mul", ew.to_float(x, "rad2deg"), 180 / np.pi, "rad2deg")
+    return _b("mul", to_float(x, "rad2deg"), 180 / np.pi, "rad2deg")
 
 
 def ldexp(x1: Any, x2: Any) -> Any:
     """``x1 * 2 ** x2`` for an integer ``x2``. ``ldexp([1., 3.], [2, -1]) -> [4., 1.5]``."""
     op = "ldexp"
-    e_dtype = ew.promoted(x2)
+    e_dtype = promoted(x2)
     if not e_dtype.is_integer:
         raise DTypeError(f"{op}: the exponent x2 must be an integer tensor, got {e_dtype.value}")
-    x = ew.cast_to(x1, ew.float_of(ew.promoted(x1)), op)
+    x = convert(x1, float_dtype(promoted(x1)), op)
     d = type_of(x).dtype
     e = as_tensor(x2)
     half = _b("shift_right_logical" if e_dtype.is_unsigned else "shift_right_arithmetic", e, 1, op)
     # two half-size scalings, so 2 ** e may overflow on its own while x * 2 ** e does not
-    out = _b("mul", x, _b("pow", 2, ew.cast_to(half, d, op), op), op)
-    return _b("mul", out, _b("pow", 2, ew.cast_to(bind("sub", e, half, op=op), d, op), op), op)
+    out = _b("mul", x, _b("pow", 2, convert(half, d, op), op), op)
+    return _b("mul", out, _b("pow", 2, convert(bind("sub", e, half, op=op), d, op), op), op)
 
 
 def nextafter(x1: Any, x2: Any) -> Any:
@@ -447,10 +448,10 @@ def nextafter(x1: Any, x2: Any) -> Any:
 
 
 def _gcd_operands(x1: Any, x2: Any, op: str) -> list[Any]:
-    d = ew.promoted(x1, x2)
+    d = promoted(x1, x2)
     if not d.is_integer:
         raise DTypeError(f"{op}: arguments must be integers, got {d.value}")
-    return ew.operands(x1, x2, dtype=d, op=op)
+    return operands(x1, x2, dtype=d, op=op)
 
 
 def _euclid_steps(d: DType) -> int:
@@ -470,7 +471,7 @@ def gcd(x1: Any, x2: Any) -> Any:
 def _gcd(x: Any, y: Any, op: str) -> Any:
     d = type_of(x).dtype
     a, b = (x, y) if d.is_unsigned else (_u("abs", x, op), _u("abs", y, op))
-    zeros, ones = ew.full_like_value(a, 0, op=op), ew.full_like_value(a, 1, op=op)
+    zeros, ones = L.full_like(a, 0, op), L.full_like(a, 1, op)
     for _ in range(_euclid_steps(d)):
         done = bind("eq", b, zeros, op=op)
         r = bind("rem", a, bind("select", done, ones, b, op=op), op=op)
@@ -484,44 +485,44 @@ def lcm(x1: Any, x2: Any) -> Any:
     x, y = _gcd_operands(x1, x2, op)
     g = _gcd(x, y, op)
     zero = _b("eq", g, 0, op)
-    out = bind("mul", x, bind("div", y, ew.select(zero, 1, g, op), op=op), op=op)
+    out = bind("mul", x, bind("div", y, L.where(zero, 1, g, op), op=op), op=op)
     out = out if type_of(out).dtype.is_unsigned else _u("abs", out, op)
-    return ew.select(zero, 0, out, op)
+    return L.where(zero, 0, out, op)
 
 
 # --- complex-number helpers on real tensors, identities, casts -------------------------------------------------
 
 def real(x: Any) -> Any:
     """The real part: ``x`` itself (hornet has no complex dtypes)."""
-    return convert_to_tensor(x)
+    return finish(as_tensor(x))
 
 
 def imag(x: Any) -> Any:
     """The imaginary part: zeros like ``x`` (hornet has no complex dtypes)."""
-    return ew.full_like_value(as_tensor(x), 0, op="imag")
+    return finish(L.full_like(as_tensor(x), 0, "imag"))
 
 
 def conj(x: Any) -> Any:
     """The complex conjugate: ``x`` itself (hornet has no complex dtypes)."""
-    return convert_to_tensor(x)
+    return finish(as_tensor(x))
 
 
 def conjugate(x: Any) -> Any:
     """Alias of ``conj``."""
-    return convert_to_tensor(x)
+    return finish(as_tensor(x))
 
 
 def copy(x: Any) -> Any:
     """A tensor with the values of ``x`` (tensors are immutable, so no data is copied)."""
-    return convert_to_tensor(x)
+    return finish(as_tensor(x))
 
 
 def angle(x: Any) -> Any:
     """The complex argument of real numbers: pi for negatives (and -0.0), else 0. ``angle([-2., 3.])
     -> [3.1415927, 0.]``."""
     op = "angle"
-    x = ew.to_float(x, op)
-    return bind("atan2", ew.full_like_value(x, 0, op=op), x, op=op)
+    x = to_float(x, op)
+    return bind("atan2", L.full_like(x, 0, op), x, op=op)
 
 
 def stop_gradient(variable: Any) -> Any:
@@ -536,7 +537,7 @@ def saturate_cast(x: Any, dtype: Any) -> Any:
     x = as_tensor(x)
     in_d = type_of(x).dtype
     if in_d.is_bool:
-        return ew.cast_to(x, out_d, op)
+        return convert(x, out_d, op)
     lo_in, hi_in = _range(in_d)
     lo_out, hi_out = _range(out_d)
     # the limits in the input dtype, nudged inward where rounding pushed them past the target's range
@@ -546,7 +547,7 @@ def saturate_cast(x: Any, dtype: Any) -> Any:
         lo = np.nextafter(lo, np.zeros((), in_d.np))
     if float(hi) > hi_out:
         hi = np.nextafter(hi, np.zeros((), in_d.np))
-    return ew.cast_to(_extreme("min", _extreme("max", x, lo, op), hi, op), out_d, op)
+    return convert(_extreme("min", _extreme("max", x, lo, op), hi, op), out_d, op)
 
 
 def _range(d: DType) -> tuple[Any, Any]:
@@ -563,10 +564,10 @@ def nan_to_num(x: Any, nan: float = 0.0, posinf: float | None = None, neginf: fl
     x = as_tensor(x)
     d = type_of(x).dtype
     if not d.is_floating:
-        return convert_to_tensor(x)
+        return finish(x)
     info = finfo(d)
     posinf = float(info.max) if posinf is None else posinf
     neginf = float(info.min) if neginf is None else neginf
-    out = ew.select(_b("eq", x, np.inf, op), posinf, x, op, dtype=d)
-    out = ew.select(_b("eq", x, -np.inf, op), neginf, out, op, dtype=d)
-    return ew.select(_b("ne", x, x, op), nan, out, op, dtype=d)
+    out = L.where(_b("eq", x, np.inf, op), posinf, x, op, dtype=d)
+    out = L.where(_b("eq", x, -np.inf, op), neginf, out, op, dtype=d)
+    return L.where(_b("ne", x, x, op), nan, out, op, dtype=d)

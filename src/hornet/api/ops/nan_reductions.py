@@ -11,9 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 from hornet.api.ops import _lax as L
-from hornet.api.ops._stats import (accumulator_dtype, arg_reduce, cumulative, extremum, mean_of, operand_axes,
-                                   stat_dtypes, var_of)
-from hornet.api.ops.core import as_tensor, bind, normalize_axes, normalize_axis, type_of
+from hornet.api.ops._stats import (accumulator_dtype, arg_reduce, cumulative, extremum, operand_axes, stat_dtypes,
+                                   variance)
+from hornet.api.ops.core import as_tensor, bind, convert, finish, normalize_axes, normalize_axis, type_of, unary
 from hornet.ir.dtypes import DType
 
 __all__ = ["nansum", "nanprod", "nanmean", "nanvar", "nanstd", "nanmax", "nanmin", "nanargmax", "nanargmin",
@@ -35,30 +35,31 @@ def nansum(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     Array(1., dtype=float64)
     """
     x, axes = operand_axes(x, axis, "nansum")
-    x = L.convert(_replace_nan(x, 0.0, "nansum"), accumulator_dtype(type_of(x).dtype), "nansum")
-    return L.reduce("reduce_sum", x, axes, keepdims, "nansum")
+    x = convert(_replace_nan(x, 0.0, "nansum"), accumulator_dtype(type_of(x).dtype), "nansum")
+    return L.reduce("reduce_sum", x, axes, "nansum", keepdims=keepdims)
 
 
 def nanprod(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """``prod`` treating NaNs as 1."""
     x, axes = operand_axes(x, axis, "nanprod")
     d = accumulator_dtype(type_of(x).dtype)
-    return L.reduce("reduce_prod", L.convert(_replace_nan(x, 1.0, "nanprod"), d, "nanprod"), axes, keepdims, "nanprod")
+    x = convert(_replace_nan(x, 1.0, "nanprod"), d, "nanprod")
+    return L.reduce("reduce_prod", x, axes, "nanprod", keepdims=keepdims)
 
 
 def _nan_moments(x: Any, axis: Any, keepdims: bool, op: str, *, second: bool) -> Any:
     """NaN-ignoring mean (or biased variance) in the compute dtype; all-NaN slices give NaN (0 / 0)."""
     x, axes = operand_axes(x, axis, op)
     compute, out = stat_dtypes(type_of(x).dtype)
-    x = L.convert(x, compute, op)
+    x = convert(x, compute, op)
     if not type_of(x).dtype.is_floating or not axes:
-        return (var_of if second else mean_of)(x, axes, keepdims, op), out
+        return (variance if second else L.mean)(x, axes, op, keepdims), out
     valid = bind("not", L.isnan(x, op), op=op)
-    n = L.reduce("reduce_sum", L.convert(valid, compute, op), axes, True, op)
-    mean = L.div(L.reduce("reduce_sum", L.where(valid, x, 0.0, op), axes, True, op), n, op)
+    n = L.reduce("reduce_sum", convert(valid, compute, op), axes, op, keepdims=True)
+    mean = L.div(L.reduce("reduce_sum", L.where(valid, x, 0.0, op), axes, op, keepdims=True), n, op)
     if second:
         centered = L.where(valid, L.sub(x, mean, op), 0.0, op)
-        mean = L.div(L.reduce("reduce_sum", L.mul(centered, centered, op), axes, True, op), n, op)
+        mean = L.div(L.reduce("reduce_sum", L.mul(centered, centered, op), axes, op, keepdims=True), n, op)
     if not keepdims:
         mean = L.reshape(mean, tuple(d for i, d in enumerate(type_of(x).shape) if i not in axes), op)
     return mean, out
@@ -71,19 +72,19 @@ def nanmean(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     Array(2., dtype=float64)
     """
     m, out = _nan_moments(x, axis, keepdims, "nanmean", second=False)
-    return L.finish(L.convert(m, out, "nanmean"))
+    return finish(convert(m, out, "nanmean"))
 
 
 def nanvar(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Biased variance of the non-NaN elements."""
     v, out = _nan_moments(x, axis, keepdims, "nanvar", second=True)
-    return L.finish(L.convert(v, out, "nanvar"))
+    return finish(convert(v, out, "nanvar"))
 
 
 def nanstd(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Biased standard deviation of the non-NaN elements."""
     v, out = _nan_moments(x, axis, keepdims, "nanstd", second=True)
-    return L.finish(L.convert(L.unary("sqrt", v, "nanstd"), out, "nanstd"))
+    return finish(convert(unary("sqrt", v, "nanstd"), out, "nanstd"))
 
 
 def _nan_extremum(x: Any, axis: Any, keepdims: bool, which: str, op: str) -> Any:
@@ -94,7 +95,7 @@ def _nan_extremum(x: Any, axis: Any, keepdims: bool, which: str, op: str) -> Any
     fill = float("-inf") if which == "max" else float("inf")
     out = extremum(_replace_nan(x, fill, op), axis, keepdims, None, which, op)
     axes = normalize_axes(axis, t.ndim, op)
-    all_nan = L.reduce("reduce_and", L.isnan(x, op), axes, keepdims, op)
+    all_nan = L.reduce("reduce_and", L.isnan(x, op), axes, op, keepdims=keepdims)
     return L.where(all_nan, float("nan"), out, op, dtype=t.dtype)
 
 
@@ -124,10 +125,10 @@ def _nan_arg(x: Any, axis: Any, keepdims: bool, which: str, op: str) -> Any:
         return out
     nan = L.isnan(x, op)
     if axis is None:
-        all_nan = L.reduce("reduce_and", nan, tuple(range(t.ndim)), False, op)
+        all_nan = L.reduce("reduce_and", nan, tuple(range(t.ndim)), op)
         all_nan = L.reshape(all_nan, (1,) * t.ndim, op) if keepdims else all_nan
     else:
-        all_nan = L.reduce("reduce_and", nan, (normalize_axis(axis, t.ndim, op),), keepdims, op)
+        all_nan = L.reduce("reduce_and", nan, (normalize_axis(axis, t.ndim, op),), op, keepdims=keepdims)
     return L.where(all_nan, -1, out, op, dtype=DType.int32)
 
 

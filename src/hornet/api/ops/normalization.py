@@ -12,15 +12,20 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from hornet.api.ops._nn_base import (add, cast, clip, compute_dtype, div, expand_to, fmt, fn, HALF_FLOATS, maximum,
-                                     mean, minimum, mul, neg, reduce, reshape, square, sub)
-from hornet.api.ops.core import as_tensor, binary, bind, normalize_axes, normalize_axis, to_float, type_of
-from hornet.ir.dtypes import DType, finfo
+from hornet.api.ops import _lax as L
+from hornet.api.ops.core import (as_tensor, binary, bind, convert, fmt_shape, normalize_axes, normalize_axis, to_float,
+                                 type_of, unary)
+from hornet.ir.dtypes import DType, finfo, result_type
 from hornet.ir.errors import HornetError, ShapeError
 
 __all__ = ["moments", "batch_normalization", "layer_normalization", "rms_normalization", "normalize"]
 
 EPSILON = 1e-7  # Keras's backend.epsilon()
+
+
+def compute_dtype(x: Any) -> DType:
+    """At least float32 (half floats compute in float32, float64 stays): what Keras's norms compute in."""
+    return result_type(type_of(x).dtype, DType.float32)
 
 
 def moments(x: Any, axes: int | Sequence[int], keepdims: bool = False, synchronized: bool = False) -> Any:
@@ -30,18 +35,18 @@ def moments(x: Any, axes: int | Sequence[int], keepdims: bool = False, synchroni
     (2.0, 0.6667)
     """
     op = "moments"
-    x = to_float(x)
+    x = to_float(x, op)
     d = type_of(x).dtype
-    xc = cast(x, DType.float32, op) if d in HALF_FLOATS else x
+    xc = convert(x, DType.float32, op) if d in L.HALF_FLOATS else x
     ax = normalize_axes(axes, type_of(xc).ndim, op)
-    m = mean(xc, ax, op, keepdims=True)
-    var = mean(square(sub(xc, m, op), op), ax, op, keepdims=keepdims)
+    m = L.mean(xc, ax, op, keepdims=True)
+    var = L.mean(L.square(L.sub(xc, m, op), op), ax, op, keepdims=keepdims)
     if not keepdims:
-        m = reshape(m, [dim for i, dim in enumerate(type_of(xc).shape) if i not in ax], op)
-    if d in HALF_FLOATS:
+        m = L.reshape(m, [dim for i, dim in enumerate(type_of(xc).shape) if i not in ax], op)
+    if d in L.HALF_FLOATS:
         # half floats: clip into range before casting back, so huge statistics saturate instead of overflowing
         lim = float(finfo(DType.float16).max)
-        m, var = cast(clip(m, -lim, lim, op), d, op), cast(clip(var, -lim, lim, op), d, op)
+        m, var = convert(L.clip(m, -lim, lim, op), d, op), convert(L.clip(var, -lim, lim, op), d, op)
     return m, var
 
 
@@ -49,8 +54,8 @@ def _along(v: Any, x_shape: Sequence[Any], axis: int, op: str, what: str) -> Any
     """A 1-D per-channel vector broadcast along ``axis`` of ``x_shape``."""
     t = type_of(v)
     if t.ndim != 1:
-        raise ShapeError(f"{op}: {what} must be 1-D (one value per channel), got shape {fmt(t.shape)}")
-    return expand_to(v, x_shape, (axis,), op)
+        raise ShapeError(f"{op}: {what} must be 1-D (one value per channel), got shape {fmt_shape(t.shape)}")
+    return L.broadcast_in_dim(v, x_shape, (axis,), op)
 
 
 def batch_normalization(x: Any, mean: Any, variance: Any, axis: int, offset: Any = None, scale: Any = None,
@@ -62,19 +67,19 @@ def batch_normalization(x: Any, mean: Any, variance: Any, axis: int, offset: Any
     [[0., 1.]]
     """
     op = "batch_normalization"
-    x = to_float(x)
+    x = to_float(x, op)
     d = type_of(x).dtype
     shape = type_of(x).shape
     ax = normalize_axis(axis, len(shape), op)
     mean_, var_ = (_along(as_tensor(v, d), shape, ax, op, name) for v, name in ((mean, "mean"),
                                                                                (variance, "variance")))
-    inv = fn("rsqrt", add(var_, epsilon, op), op)
+    inv = unary("rsqrt", L.add(var_, epsilon, op), op)
     if scale is not None:
-        inv = mul(inv, _along(as_tensor(scale, d), shape, ax, op, "scale"), op)
-    shift = mul(neg(mean_, op), inv, op)
+        inv = L.mul(inv, _along(as_tensor(scale, d), shape, ax, op, "scale"), op)
+    shift = L.mul(unary("neg", mean_, op), inv, op)
     if offset is not None:
-        shift = add(shift, _along(as_tensor(offset, d), shape, ax, op, "offset"), op)
-    return add(mul(x, inv, op), shift, op)
+        shift = L.add(shift, _along(as_tensor(offset, d), shape, ax, op, "offset"), op)
+    return L.add(L.mul(x, inv, op), shift, op)
 
 
 def _param(v: Any, x_shape: Sequence[Any], axes: Sequence[int], dtype: Any, op: str, what: str) -> Any:
@@ -83,9 +88,9 @@ def _param(v: Any, x_shape: Sequence[Any], axes: Sequence[int], dtype: Any, op: 
     v = as_tensor(v, dtype)
     vs = type_of(v).shape
     if len(vs) != len(x_shape) and len(vs) == len(axes) and list(vs) == [x_shape[a] for a in axes]:
-        return expand_to(v, x_shape, axes, op)
+        return L.broadcast_in_dim(v, x_shape, axes, op)
     if len(vs) > len(x_shape):
-        raise ShapeError(f"{op}: {what} of shape {fmt(vs)} does not fit inputs of shape {fmt(x_shape)}")
+        raise ShapeError(f"{op}: {what} of shape {fmt_shape(vs)} does not fit inputs of shape {fmt_shape(x_shape)}")
     return v
 
 
@@ -104,19 +109,19 @@ def layer_normalization(x: Any, gamma: Any = None, beta: Any = None, axis: int |
     eps = EPSILON if epsilon is None else float(epsilon)
     x = as_tensor(x)
     original = type_of(x).dtype
-    xc = cast(x, compute_dtype(x), op)
+    xc = convert(x, compute_dtype(x), op)
     shape, cd = type_of(xc).shape, type_of(xc).dtype
     axes = normalize_axes(axis, len(shape), op)
     if rms_scaling:  # Keras's deprecated variant: scales by the variance only, without centering
         _, var = moments(xc, axes, keepdims=True)
-        out = mul(xc, fn("rsqrt", add(var, eps, op), op), op)
+        out = L.mul(xc, unary("rsqrt", L.add(var, eps, op), op), op)
     else:
         out = bind("layer_norm", xc, axes=axes, epsilon=eps, op=op)
     if gamma is not None:
-        out = mul(out, _param(gamma, shape, axes, cd, op, "gamma"), op)
+        out = L.mul(out, _param(gamma, shape, axes, cd, op, "gamma"), op)
     if beta is not None and not rms_scaling:
-        out = add(out, _param(beta, shape, axes, cd, op, "beta"), op)
-    return cast(out, original, op)
+        out = L.add(out, _param(beta, shape, axes, cd, op, "beta"), op)
+    return convert(out, original, op)
 
 
 def rms_normalization(x: Any, scale: Any = None, axis: int | Sequence[int] = -1,
@@ -130,16 +135,16 @@ def rms_normalization(x: Any, scale: Any = None, axis: int | Sequence[int] = -1,
     eps = EPSILON if epsilon is None else float(epsilon)
     x = as_tensor(x)
     original = type_of(x).dtype
-    xc = cast(x, compute_dtype(x), op)
+    xc = convert(x, compute_dtype(x), op)
     if type_of(xc).ndim == 0:
-        xc = expand_to(xc, (1,), (), op)
+        xc = L.broadcast_in_dim(xc, (1,), (), op)
     shape = type_of(xc).shape
     axes = normalize_axes(axis, len(shape), op)
-    inv = fn("rsqrt", add(mean(square(xc, op), axes, op, keepdims=True), eps, op), op)
-    out = mul(xc, inv, op)
+    inv = unary("rsqrt", L.add(L.mean(L.square(xc, op), axes, op, keepdims=True), eps, op), op)
+    out = L.mul(xc, inv, op)
     if scale is not None:
-        out = mul(out, as_tensor(scale, type_of(xc).dtype), op)
-    return cast(out, original, op)
+        out = L.mul(out, as_tensor(scale, type_of(xc).dtype), op)
+    return convert(out, original, op)
 
 
 def normalize(x: Any, axis: int | Sequence[int] = -1, order: int = 2, epsilon: float | None = None) -> Any:
@@ -152,20 +157,20 @@ def normalize(x: Any, axis: int | Sequence[int] = -1, order: int = 2, epsilon: f
     if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 1:
         raise HornetError(f"{op}: order must be an int >= 1, got {order!r}")
     eps = EPSILON if epsilon is None else float(epsilon)
-    x = to_float(x)
+    x = to_float(x, op)
     if type_of(x).ndim == 0:
-        x = expand_to(x, (1,), (), op)
+        x = L.broadcast_in_dim(x, (1,), (), op)
     axes = normalize_axes(axis, type_of(x).ndim, op)
     if order == 2:
-        inv = fn("rsqrt", reduce("reduce_sum", square(x, op), axes, op, keepdims=True), op)
-        return mul(x, minimum(inv, 1.0 / eps, op), op)
+        inv = unary("rsqrt", L.reduce("reduce_sum", L.square(x, op), axes, op, keepdims=True), op)
+        return L.mul(x, L.minimum(inv, 1.0 / eps, op), op)
     mag = bind("abs", x, op=op)
     if len(axes) == 1:  # vector p-norm
-        norm = reduce("reduce_sum", bind("integer_pow", mag, y=int(order), op=op), axes, op, keepdims=True)
+        norm = L.reduce("reduce_sum", bind("integer_pow", mag, y=int(order), op=op), axes, op, keepdims=True)
         norm = norm if order == 1 else binary("pow", norm, 1.0 / int(order), op)
     elif len(axes) == 2 and order == 1:  # matrix 1-norm: the largest column sum of |x|
-        cols = reduce("reduce_sum", mag, axes[:1], op, keepdims=True)
-        norm = reduce("reduce_max", cols, axes[1:], op, keepdims=True)
+        cols = L.reduce("reduce_sum", mag, axes[:1], op, keepdims=True)
+        norm = L.reduce("reduce_max", cols, axes[1:], op, keepdims=True)
     else:
         raise HornetError(f"{op}: order={order} over axes {tuple(axes)} is not a vector or matrix norm")
-    return div(x, maximum(norm, eps, op), op)
+    return L.true_divide(x, L.maximum(norm, eps, op), op)

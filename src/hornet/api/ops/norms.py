@@ -13,8 +13,8 @@ import math
 from typing import Any
 
 from hornet.api.ops import _lax as L
-from hornet.api.ops.core import as_tensor, bind, normalize_axis, type_of
-from hornet.ir.dtypes import DEFAULT_FLOAT, DType
+from hornet.api.ops.core import as_tensor, bind, convert, finish, fmt_shape, normalize_axis, to_float, type_of, unary
+from hornet.ir.dtypes import DType
 from hornet.ir.errors import ShapeError
 
 __all__ = ["norm"]
@@ -24,15 +24,15 @@ _INF = math.inf
 
 
 def _sum(x: Any, axes: tuple[int, ...]) -> Any:
-    return L.reduce("reduce_sum", x, axes, True, OP)
+    return L.reduce("reduce_sum", x, axes, OP, keepdims=True)
 
 
 def _abs(x: Any) -> Any:
-    return L.unary("abs", x, OP)
+    return unary("abs", x, OP)
 
 
 def _frobenius(x: Any, axes: tuple[int, ...]) -> Any:
-    return L.unary("sqrt", _sum(L.mul(x, x, OP), axes), OP)
+    return unary("sqrt", _sum(L.mul(x, x, OP), axes), OP)
 
 
 def _vector_norm(x: Any, ord: Any, axis: int) -> Any:
@@ -43,18 +43,18 @@ def _vector_norm(x: Any, ord: Any, axis: int) -> Any:
     if isinstance(ord, str):
         raise ValueError(f"{OP}: ord={ord!r} is a matrix norm; vector norms take numbers")
     if ord == _INF:
-        return L.reduce("reduce_max", _abs(x), axes, True, OP)
+        return L.reduce("reduce_max", _abs(x), axes, OP, keepdims=True)
     if ord == -_INF:
-        return L.reduce("reduce_min", _abs(x), axes, True, OP)
+        return L.reduce("reduce_min", _abs(x), axes, OP, keepdims=True)
     d = type_of(x).dtype
     if ord == 0:
-        return _sum(L.convert(L.convert(x, DType.bool, OP), d, OP), axes)
+        return _sum(convert(convert(x, DType.bool, OP), d, OP), axes)
     if ord == 1:
         return _sum(_abs(x), axes)
     p = float(ord)
-    powered = bind("pow", _abs(x), L.full(p, d, type_of(x).shape, OP), op=OP)
+    powered = bind("pow", _abs(x), L.full(p, type_of(x).shape, d, OP), op=OP)
     total = _sum(powered, axes)
-    return bind("pow", total, L.full(1.0 / p, d, type_of(total).shape, OP), op=OP)
+    return bind("pow", total, L.full(1.0 / p, type_of(total).shape, d, OP), op=OP)
 
 
 def _singular_values(x: Any, rows: int, cols: int) -> Any:
@@ -72,12 +72,12 @@ def _matrix_norm(x: Any, ord: Any, rows: int, cols: int) -> Any:
     if ord in (_INF, -_INF, 1, -1):
         inner, outer = (cols, rows) if abs(ord) == _INF else (rows, cols)
         extreme = "reduce_max" if ord > 0 else "reduce_min"
-        return L.reduce(extreme, _sum(_abs(x), (inner,)), (outer,), True, OP)
+        return L.reduce(extreme, _sum(_abs(x), (inner,)), (outer,), OP, keepdims=True)
     if ord in ("nuc", 2, -2):
         s = _singular_values(x, rows, cols)
         last = (type_of(s).ndim - 1,)
-        out = (L.reduce("reduce_sum", s, last, False, OP) if ord == "nuc"
-               else L.reduce("reduce_max" if ord == 2 else "reduce_min", s, last, False, OP))
+        out = (L.reduce("reduce_sum", s, last, OP) if ord == "nuc"
+               else L.reduce("reduce_max" if ord == 2 else "reduce_min", s, last, OP))
         return L.reshape(out, L.kept_shape(t.shape, (rows, cols)), OP)
     raise ValueError(f"{OP}: invalid matrix norm order {ord!r}; use None, 'fro', 'nuc', inf, -inf, 1, -1, 2 or -2")
 
@@ -91,15 +91,16 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> A
     """
     x = as_tensor(x)
     t = type_of(x)
-    x = L.convert(x, t.dtype if t.dtype.is_floating else DEFAULT_FLOAT, OP)
+    x = to_float(x, OP)
     nd = t.ndim
     if axis is None:
         if ord is None:
             axes: tuple[int, ...] = tuple(range(nd))
-            out = _frobenius(x, axes) if axes else L.unary("abs", x, OP)
-            return L.finish(out if keepdims else L.reshape(out, (), OP))
+            out = _frobenius(x, axes) if axes else unary("abs", x, OP)
+            return finish(out if keepdims else L.reshape(out, (), OP))
         if nd not in (1, 2):
-            raise ShapeError(f"{OP}: ord={ord!r} with axis=None needs a 1-D or 2-D tensor, got shape {L.fmt(t.shape)}")
+            raise ShapeError(f"{OP}: ord={ord!r} with axis=None needs a 1-D or 2-D tensor, got shape "
+                             f"{fmt_shape(t.shape)}")
         axes = tuple(range(nd))
     else:
         raw = (axis,) if isinstance(axis, int) else tuple(axis)
@@ -109,4 +110,4 @@ def norm(x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> A
     out = _vector_norm(x, ord, axes[0]) if len(axes) == 1 else _matrix_norm(x, ord, axes[0], axes[1])
     if not keepdims:
         out = L.reshape(out, tuple(d for i, d in enumerate(t.shape) if i not in axes), OP)
-    return L.finish(out)
+    return finish(out)

@@ -12,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from hornet.api.ops import _lax as L
-from hornet.api.ops.core import as_tensor, bind, broadcast_shapes, normalize_axis, type_of
+from hornet.api.ops.core import (as_tensor, bind, broadcast_shapes, broadcast_to, convert, finish, fmt_shape,
+                                 normalize_axis, type_of, unary)
 from hornet.ir.dtypes import DType, dtype as to_dtype, result_type
 from hornet.ir.errors import DTypeError, ShapeError
 from hornet.ir.symbolic import Dim, dim_add, dim_mul, dim_sub, dims_equal, is_symbolic
@@ -26,11 +27,11 @@ def promote(x1: Any, x2: Any, op: str, *, int8_accumulates: bool = False) -> tup
     d1, d2 = type_of(x1).dtype, type_of(x2).dtype
     d = result_type(d1, d2)
     preferred = DType.int32 if int8_accumulates and d1 == d2 == DType.int8 else None
-    return L.convert(x1, d, op), L.convert(x2, d, op), preferred
+    return convert(x1, d, op), convert(x2, d, op), preferred
 
 
 def _mismatch(op: str, what1: str, s1: tuple, what2: str, s2: tuple, d1: Dim, d2: Dim) -> ShapeError:
-    return ShapeError(f"{op}: {what1} of x1 (shape {L.fmt(s1)}) is {d1} but {what2} of x2 (shape {L.fmt(s2)}) "
+    return ShapeError(f"{op}: {what1} of x1 (shape {fmt_shape(s1)}) is {d1} but {what2} of x2 (shape {fmt_shape(s2)}) "
                       f"is {d2}; they must be equal")
 
 
@@ -45,7 +46,7 @@ def matmul(x1: Any, x2: Any) -> Any:
     x1, x2, preferred = promote(x1, x2, op, int8_accumulates=True)
     s1, s2 = type_of(x1).shape, type_of(x2).shape
     if not s1 or not s2:
-        raise ShapeError(f"{op}: operands must be at least 1-D, got shapes {L.fmt(s1)} and {L.fmt(s2)}")
+        raise ShapeError(f"{op}: operands must be at least 1-D, got shapes {fmt_shape(s1)} and {fmt_shape(s2)}")
     k2_axis = len(s2) - 2 if len(s2) >= 2 else 0
     if not dims_equal(s1[-1], s2[k2_axis]):
         raise _mismatch(op, "the last dim", s1, "the " + ("second-to-last dim" if len(s2) >= 2 else "length"), s2,
@@ -54,8 +55,8 @@ def matmul(x1: Any, x2: Any) -> Any:
         # x1's leading dims (or x2's, for a vector x1) come out in matmul's order without batch dims
         return L.dot_general(x1, x2, ((len(s1) - 1,), (k2_axis,)), op, preferred=preferred)
     batch = broadcast_shapes(s1[:-2], s2[:-2], op=op)
-    x1 = L.broadcast_to(x1, batch + s1[-2:], op)
-    x2 = L.broadcast_to(x2, batch + s2[-2:], op)
+    x1 = broadcast_to(x1, batch + s1[-2:], op)
+    x2 = broadcast_to(x2, batch + s2[-2:], op)
     nb = len(batch)
     b = tuple(range(nb))
     return L.dot_general(x1, x2, ((nb + 1,), (nb,)), op, batch=(b, b), preferred=preferred)
@@ -63,7 +64,7 @@ def matmul(x1: Any, x2: Any) -> Any:
 
 def _scale(x1: Any, x2: Any, op: str) -> Any:
     """The product when an operand is 0-d: elementwise multiplication."""
-    return L.finish(L.mul(x1, x2, op))
+    return finish(L.mul(x1, x2, op))
 
 
 def dot(x1: Any, x2: Any) -> Any:
@@ -95,8 +96,8 @@ def vdot(x1: Any, x2: Any) -> Any:
     x1, x2, _ = promote(x1, x2, op)
     n1, n2 = type_of(x1).size, type_of(x2).size
     if not dims_equal(n1, n2):
-        raise ShapeError(f"{op}: operands have {n1} and {n2} elements (shapes {L.fmt(type_of(x1).shape)} and "
-                         f"{L.fmt(type_of(x2).shape)}); they must have the same size")
+        raise ShapeError(f"{op}: operands have {n1} and {n2} elements (shapes {fmt_shape(type_of(x1).shape)} and "
+                         f"{fmt_shape(type_of(x2).shape)}); they must have the same size")
     return L.dot_general(L.reshape(x1, (n1,), op), L.reshape(x2, (n2,), op), ((0,), (0,)), op)
 
 
@@ -181,11 +182,12 @@ def _components(x: Any, axis: int, op: str) -> tuple[Any, int]:
     s = type_of(x).shape
     n = s[axis]
     if n not in (2, 3):
-        raise ShapeError(f"cross: vectors must have 2 or 3 components, got {n} along axis {axis} of shape {L.fmt(s)}")
+        raise ShapeError(f"cross: vectors must have 2 or 3 components, got {n} along axis {axis} of shape "
+                         f"{fmt_shape(s)}")
     rest = s[:axis] + s[axis + 1:]
     parts = [L.reshape(L.slice_axis(x, axis, i, i + 1, op), rest, op) for i in range(n)]
     if n == 2:
-        parts.append(L.full(0, type_of(x).dtype, rest, op))
+        parts.append(L.full(0, rest, type_of(x).dtype, op))
     return tuple(parts), n
 
 
@@ -210,10 +212,10 @@ def cross(x1: Any, x2: Any, axisa: int = -1, axisb: int = -1, axisc: int = -1, a
 
     z = det2(a0, b1, a1, b0)
     if na == nb == 2:
-        return L.finish(z)
+        return finish(z)
     comps = [det2(a1, b2, a2, b1), det2(a2, b0, a0, b2), z]
     shape = broadcast_shapes(*(type_of(c).shape for c in comps), op=op)
-    stacked = bind("concatenate", *(L.reshape(L.broadcast_to(c, shape, op), shape + (1,), op) for c in comps),
+    stacked = bind("concatenate", *(L.reshape(broadcast_to(c, shape, op), shape + (1,), op) for c in comps),
                    dimension=len(shape), op=op)
     return L.move_axis(stacked, len(shape), normalize_axis(axisc, len(shape) + 1, op), op)
 
@@ -236,13 +238,13 @@ def correlate(x1: Any, x2: Any, mode: str = "valid") -> Any:
     x1, x2 = as_tensor(x1), as_tensor(x2)
     s1, s2 = type_of(x1).shape, type_of(x2).shape
     if len(s1) != 1 or len(s2) != 1:
-        raise ShapeError(f"{op}: both operands must be 1-D, got shapes {L.fmt(s1)} and {L.fmt(s2)}")
+        raise ShapeError(f"{op}: both operands must be 1-D, got shapes {fmt_shape(s1)} and {fmt_shape(s2)}")
     d = to_dtype(result_type(type_of(x1).dtype, type_of(x2).dtype))
     d = _CORRELATE_DTYPE.get(d, DType.float32)
-    x1, x2 = L.convert(x1, d, op), L.convert(x2, d, op)
+    x1, x2 = convert(x1, d, op), convert(x2, d, op)
     n, m = s1[0], s2[0]
     if is_symbolic(m) or (is_symbolic(n) and mode != "valid"):
-        raise ShapeError(f"{op}: mode {mode!r} needs static lengths, got shapes {L.fmt(s1)} and {L.fmt(s2)}")
+        raise ShapeError(f"{op}: mode {mode!r} needs static lengths, got shapes {fmt_shape(s1)} and {fmt_shape(s2)}")
     if not is_symbolic(n) and m > n:
         # numpy swaps the operands and reverses the result
         return bind("rev", _correlate(x2, x1, m, n, mode, op), dimensions=(0,), op=op)
@@ -270,13 +272,13 @@ def cdist(x: Any, y: Any) -> Any:
     x, y = as_tensor(x), as_tensor(y)
     sx, sy = type_of(x).shape, type_of(y).shape
     if len(sx) < 2 or len(sy) < 2:
-        raise ShapeError(f"{op}: inputs must have rank >= 2, got shapes {L.fmt(sx)} and {L.fmt(sy)}")
+        raise ShapeError(f"{op}: inputs must have rank >= 2, got shapes {fmt_shape(sx)} and {fmt_shape(sy)}")
     if not dims_equal(sx[-1], sy[-1]):
         raise _mismatch(op, "the last dim", sx, "the last dim", sy, sx[-1], sy[-1])
     d = result_type(type_of(x).dtype, type_of(y).dtype, 1.0)
-    x = L.reshape(L.convert(x, d, op), sx[:-1] + (1, sx[-1]), op)
-    y = L.reshape(L.convert(y, d, op), sy[:-2] + (1,) + sy[-2:], op)
+    x = L.reshape(convert(x, d, op), sx[:-1] + (1, sx[-1]), op)
+    y = L.reshape(convert(y, d, op), sy[:-2] + (1,) + sy[-2:], op)
     diff = L.sub(x, y, op, dtype=d)
-    sq = L.reduce("reduce_sum", L.mul(diff, diff, op), (len(type_of(diff).shape) - 1,), False, op)
-    return L.unary("sqrt", sq, op)
+    sq = L.reduce("reduce_sum", L.mul(diff, diff, op), (len(type_of(diff).shape) - 1,), op)
+    return unary("sqrt", sq, op)
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from hornet.api.ops import _lax as L, nan_reductions as _nan, sorting as _sorting
-from hornet.api.ops._stats import (accumulator_dtype, arg_reduce, cumulative, extremum, mean_of, operand_axes,
-                                   stat_dtypes, var_of)
-from hornet.api.ops.core import as_tensor, bind, normalize_axes, type_of
-from hornet.ir.dtypes import DEFAULT_FLOAT, DType, dtype as to_dtype, result_type
+from hornet.api.ops._stats import (accumulator_dtype, arg_reduce, cumulative, extremum, operand_axes, stat_dtypes,
+                                   variance)
+from hornet.api.ops.core import (as_tensor, bind, broadcast_to, convert, finish, fmt_shape, normalize_axes, same_shape,
+                                 to_float, type_of, unary)
+from hornet.ir.dtypes import DType, dtype as to_dtype, result_type
 from hornet.ir.errors import DTypeError, ShapeError
 from hornet.api.ops.nan_reductions import *  # noqa: F401,F403  (re-exported: hornet.ops lists this module's __all__)
 from hornet.api.ops.sorting import *  # noqa: F401,F403
@@ -32,8 +33,8 @@ def sum(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     Array([3., 3.], dtype=float32)
     """
     x, axes = operand_axes(x, axis, "sum")
-    x = L.convert(x, accumulator_dtype(type_of(x).dtype), "sum")
-    return L.reduce("reduce_sum", x, axes, keepdims, "sum")
+    x = convert(x, accumulator_dtype(type_of(x).dtype), "sum")
+    return L.reduce("reduce_sum", x, axes, "sum", keepdims=keepdims)
 
 
 def prod(x: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None) -> Any:
@@ -45,8 +46,8 @@ def prod(x: Any, axis: Any = None, keepdims: bool = False, dtype: Any = None) ->
     x, axes = operand_axes(x, axis, "prod")
     d = to_dtype(dtype) if dtype is not None else accumulator_dtype(type_of(x).dtype)
     if d.is_bool:
-        return L.reduce("reduce_and", L.convert(x, d, "prod"), axes, keepdims, "prod")
-    return L.reduce("reduce_prod", L.convert(x, d, "prod"), axes, keepdims, "prod")
+        return L.reduce("reduce_and", convert(x, d, "prod"), axes, "prod", keepdims=keepdims)
+    return L.reduce("reduce_prod", convert(x, d, "prod"), axes, "prod", keepdims=keepdims)
 
 
 def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
@@ -57,7 +58,7 @@ def mean(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """
     x, axes = operand_axes(x, axis, "mean")
     compute, out = stat_dtypes(type_of(x).dtype)
-    return L.finish(L.convert(mean_of(L.convert(x, compute, "mean"), axes, keepdims, "mean"), out, "mean"))
+    return finish(convert(L.mean(convert(x, compute, "mean"), axes, "mean", keepdims), out, "mean"))
 
 
 def average(x: Any, axis: Any = None, weights: Any = None) -> Any:
@@ -75,18 +76,18 @@ def average(x: Any, axis: Any = None, weights: Any = None) -> Any:
     d = result_type(*probes)
     axes = normalize_axes(axis, t.ndim, "average")
     if weights is None:
-        return L.finish(L.convert(mean(x, axes), d, "average"))
-    x, w = L.convert(x, d, "average"), L.convert(weights, d, "average")
+        return finish(convert(mean(x, axes), d, "average"))
+    x, w = convert(x, d, "average"), convert(weights, d, "average")
     ws = type_of(w).shape
-    if not L.same_shape(ws, t.shape):
-        if len(ws) == 1 and len(axes) == 1 and L.same_shape(ws, (t.shape[axes[0]],)):
+    if not same_shape(ws, t.shape):
+        if len(ws) == 1 and len(axes) == 1 and same_shape(ws, (t.shape[axes[0]],)):
             w = L.reshape(w, tuple(ws[0] if i == axes[0] else 1 for i in range(t.ndim)), "average")
-            w = L.broadcast_to(w, t.shape, "average")
+            w = broadcast_to(w, t.shape, "average")
         else:
-            raise ShapeError(f"average: weights of shape {L.fmt(ws)} must have x's shape {L.fmt(t.shape)} or be "
-                             f"1-D with the length of x along axis={axis}")
-    total = L.reduce("reduce_sum", L.mul(x, w, "average", dtype=d), axes, False, "average")
-    return L.div(total, L.reduce("reduce_sum", w, axes, False, "average"), "average", dtype=d)
+            raise ShapeError(f"average: weights of shape {fmt_shape(ws)} must have x's shape {fmt_shape(t.shape)} or "
+                             f"be 1-D with the length of x along axis={axis}")
+    total = L.reduce("reduce_sum", L.mul(x, w, "average", dtype=d), axes, "average")
+    return L.div(total, L.reduce("reduce_sum", w, axes, "average"), "average", dtype=d)
 
 
 def max(x: Any, axis: Any = None, keepdims: bool = False, initial: Any = None) -> Any:
@@ -120,13 +121,13 @@ def any(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     Array(True, dtype=bool)
     """
     x, axes = operand_axes(x, axis, "any")
-    return L.reduce("reduce_or", L.convert(x, DType.bool, "any"), axes, keepdims, "any")
+    return L.reduce("reduce_or", convert(x, DType.bool, "any"), axes, "any", keepdims=keepdims)
 
 
 def all(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """True where every element over ``axis`` is non-zero."""
     x, axes = operand_axes(x, axis, "all")
-    return L.reduce("reduce_and", L.convert(x, DType.bool, "all"), axes, keepdims, "all")
+    return L.reduce("reduce_and", convert(x, DType.bool, "all"), axes, "all", keepdims=keepdims)
 
 
 def argmax(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
@@ -151,15 +152,15 @@ def var(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """
     x, axes = operand_axes(x, axis, "var")
     compute, out = stat_dtypes(type_of(x).dtype)
-    return L.finish(L.convert(var_of(L.convert(x, compute, "var"), axes, keepdims, "var"), out, "var"))
+    return finish(convert(variance(convert(x, compute, "var"), axes, "var", keepdims), out, "var"))
 
 
 def std(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """Biased standard deviation, ``sqrt(var(x))``."""
     x, axes = operand_axes(x, axis, "std")
     compute, out = stat_dtypes(type_of(x).dtype)
-    v = var_of(L.convert(x, compute, "std"), axes, keepdims, "std")
-    return L.finish(L.convert(L.unary("sqrt", v, "std"), out, "std"))
+    v = variance(convert(x, compute, "std"), axes, "std", keepdims)
+    return finish(convert(unary("sqrt", v, "std"), out, "std"))
 
 
 def cumsum(x: Any, axis: Any = None, dtype: Any = None) -> Any:
@@ -183,8 +184,8 @@ def count_nonzero(x: Any, axis: Any = None) -> Any:
     Array(2, dtype=int32)
     """
     x, axes = operand_axes(x, axis, "count_nonzero")
-    nonzero = L.convert(L.convert(x, DType.bool, "count_nonzero"), DType.int32, "count_nonzero")
-    return L.reduce("reduce_sum", nonzero, axes, False, "count_nonzero")
+    nonzero = convert(convert(x, DType.bool, "count_nonzero"), DType.int32, "count_nonzero")
+    return L.reduce("reduce_sum", nonzero, axes, "count_nonzero")
 
 
 def ptp(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
@@ -209,10 +210,10 @@ def logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     """
     x = as_tensor(x)
     t = type_of(x)
-    x = L.convert(x, t.dtype if t.dtype.is_floating else DEFAULT_FLOAT, "logsumexp")
+    x = to_float(x, "logsumexp")
     axes = normalize_axes(axis, t.ndim, "logsumexp")
     out = bind("logsumexp", x, axes=axes, op="logsumexp") if axes else x
-    return L.finish(L.reshape(out, L.kept_shape(t.shape, axes), "logsumexp") if keepdims else out)
+    return finish(L.reshape(out, L.kept_shape(t.shape, axes), "logsumexp") if keepdims else out)
 
 
 __all__ += _sorting.__all__ + _nan.__all__

@@ -11,12 +11,11 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from hornet.api.ops import _lax as L
 from hornet.api.ops import core
-from hornet.api.ops.core import as_tensor, bind, cast, constant, type_of
-from hornet.api.ops.shape_helpers import (INDEX_DTYPE, bind_shaped, binary_same, broadcast, finish, fmt_shape,
-                                          full_like_shape, index_tensor, insert_unit_dims, iota,
-                                          is_symbolic_tensor, reshape_to)
+from hornet.api.ops.core import as_tensor, binary, bind, broadcast_to, constant, convert, finish, fmt_shape, type_of
 from hornet.api.ops.shape_ops import static_ints
+from hornet.ir.tracer import SymbolicTensor
 from hornet.ir.dtypes import DType, iinfo, result_type
 from hornet.ir.errors import DTypeError, ShapeError, TracerError
 
@@ -28,14 +27,12 @@ def _pairwise(values: Any, seq: Any, op: str) -> tuple[Any, Any]:
     """``values[..., None]`` and ``seq`` (1-D) both broadcast to ``values.shape + (n,)``."""
     vs, n = type_of(values).shape, type_of(seq).shape[0]
     shape = vs + (n,)
-    v = bind_shaped("broadcast_in_dim", values, shape=shape, broadcast_dimensions=tuple(range(len(vs))), op=op)
-    s = bind_shaped("broadcast_in_dim", seq, shape=shape, broadcast_dimensions=(len(vs),), op=op)
-    return v, s
+    return L.broadcast_in_dim(values, shape, range(len(vs)), op), L.broadcast_in_dim(seq, shape, (len(vs),), op)
 
 
 def _count(mask: Any, op: str) -> Any:
     nd = type_of(mask).ndim
-    return bind("reduce_sum", cast(mask, INDEX_DTYPE), axes=(nd - 1,), op=op)
+    return bind("reduce_sum", convert(mask, L.INDEX_DTYPE, op), axes=(nd - 1,), op=op)
 
 
 def _search(seq: Any, values: Any, right: bool, op: str) -> Any:
@@ -74,7 +71,7 @@ def isin(x1: Any, x2: Any, assume_unique: bool = False, invert: bool = False) ->
     op = "isin"
     a, b = as_tensor(x1), as_tensor(x2)
     d = result_type(type_of(a).dtype, type_of(b).dtype)
-    b = reshape_to(as_tensor(b, d), (type_of(b).size,), op)
+    b = L.reshape(as_tensor(b, d), (type_of(b).size,), op)
     v, s = _pairwise(as_tensor(a, d), b, op)
     found = bind("reduce_or", bind("eq", v, s, op=op), axes=(type_of(v).ndim - 1,), op=op)
     return finish(bind("not", found, op=op) if invert else found)
@@ -94,11 +91,11 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0, sparse: bool = Fal
         raise ValueError("bincount: sparse outputs are not supported")
     x = as_tensor(x)
     x_dtype = type_of(x).dtype
-    x = index_tensor(x, op)
+    x = L.index_tensor(x, op)
     xt = type_of(x)
     if xt.ndim not in (1, 2):
         raise ShapeError(f"{op}: x must be 1-D or 2-D, got shape {fmt_shape(xt.shape)}")
-    if is_symbolic_tensor(x):
+    if isinstance(x, SymbolicTensor):
         if minlength <= 0:
             raise TracerError(f"{op}: the output length depends on the values of x ({xt}); pass a positive "
                               "minlength to fix it while tracing")
@@ -107,18 +104,18 @@ def bincount(x: Any, weights: Any = None, minlength: int = 0, sparse: bool = Fal
         values = core.convert_to_numpy(x)
         length = max(int(values.max()) + 1 if values.size else 0, int(minlength))
     if weights is None:
-        dt, upd = INDEX_DTYPE, full_like_shape(1, xt.shape, INDEX_DTYPE, op)
+        dt, upd = L.INDEX_DTYPE, L.full(1, xt.shape, L.INDEX_DTYPE, op)
     else:
         w = as_tensor(weights)
         dt = result_type(x_dtype, type_of(w).dtype)
-        upd = broadcast(as_tensor(w, dt), xt.shape, op)
+        upd = broadcast_to(as_tensor(w, dt), xt.shape, op)
     if xt.ndim == 1:
-        out_shape, vec = (length,), insert_unit_dims(x, [1], op)
+        out_shape, vec = (length,), L.expand_dims(x, [1], op)
     else:
-        rows = iota(xt.dtype, xt.shape, 0, op)
-        vec = bind("concatenate", insert_unit_dims(rows, [2], op), insert_unit_dims(x, [2], op), dimension=2, op=op)
+        rows = L.iota(xt.dtype, xt.shape, 0, op)
+        vec = bind("concatenate", L.expand_dims(rows, [2], op), L.expand_dims(x, [2], op), dimension=2, op=op)
         out_shape = (xt.shape[0], length)
-    zeros = full_like_shape(0, out_shape, dt, op)
+    zeros = L.full(0, out_shape, dt, op)
     return finish(bind("scatter", zeros, vec, upd, mode="add", op=op))
 
 
@@ -139,8 +136,8 @@ def unravel_index(indices: Any, shape: Sequence[int]) -> tuple[Any, ...]:
     stride = int(np.prod(dims, dtype=np.int64))
     for d in dims:
         stride //= max(d, 1)
-        q = binary_same("div", idx, constant(max(stride, 1), dt), op)
-        out.append(finish(binary_same("rem", q, constant(max(d, 1), dt), op)))
+        q = binary("div", idx, constant(max(stride, 1), dt), op)
+        out.append(finish(binary("rem", q, constant(max(d, 1), dt), op)))
     return tuple(out)
 
 
@@ -159,21 +156,21 @@ def _identity(mode: str, d: DType) -> Any:
 
 def _segment(data: Any, segment_ids: Any, num_segments: int | None, mode: str, op: str) -> Any:
     data = as_tensor(data)
-    ids = index_tensor(segment_ids, op)
+    ids = L.index_tensor(segment_ids, op)
     ds, it = type_of(data).shape, type_of(ids)
     r = it.ndim
     if r < 1 or tuple(ds[:r]) != tuple(it.shape):
         raise ShapeError(f"{op}: segment_ids of shape {fmt_shape(it.shape)} must match the leading dims of data "
                          f"{fmt_shape(ds)}")
     if num_segments is None:
-        if is_symbolic_tensor(ids):
+        if isinstance(ids, SymbolicTensor):
             raise TracerError(f"{op}: pass num_segments while tracing (the count depends on segment_ids' values)")
         values = core.convert_to_numpy(ids)
         num_segments = int(values.max()) + 1 if values.size else 0
     d = type_of(data).dtype
     out_shape = (int(num_segments),) + tuple(ds[r:])
-    init = full_like_shape(_identity(mode, d), out_shape, d, op)
-    return finish(bind("scatter", init, insert_unit_dims(ids, [r], op), data, mode=mode, op=op))
+    init = L.full(_identity(mode, d), out_shape, d, op)
+    return finish(bind("scatter", init, L.expand_dims(ids, [r], op), data, mode=mode, op=op))
 
 
 def segment_sum(data: Any, segment_ids: Any, num_segments: int | None = None, sorted: bool = False) -> Any:
@@ -203,7 +200,7 @@ def segment_min(data: Any, segment_ids: Any, num_segments: int | None = None, so
 # --- data-dependent shapes: computed on the host ------------------------------------------------------------------
 
 def _host(x: Any, op: str) -> np.ndarray:
-    if is_symbolic_tensor(x):
+    if isinstance(x, SymbolicTensor):
         raise TracerError(f"{op}: the output shape depends on the values of the input ({x.type}), so it cannot "
                           "be traced; call it on concrete tensors")
     return core.convert_to_numpy(as_tensor(x))
@@ -218,7 +215,7 @@ def nonzero(x: Any) -> tuple[Any, ...]:
     arr = _host(x, "nonzero")
     if arr.ndim == 0:
         raise ShapeError("nonzero: needs a tensor of rank >= 1, got a scalar")
-    return tuple(core.convert_to_tensor(i.astype(INDEX_DTYPE.np)) for i in np.nonzero(arr))
+    return tuple(core.convert_to_tensor(i.astype(L.INDEX_DTYPE.np)) for i in np.nonzero(arr))
 
 
 def unique(x: Any, sorted: bool = True, return_index: bool = False, return_inverse: bool = False,
@@ -250,6 +247,6 @@ def unique(x: Any, sorted: bool = True, return_index: bool = False, return_inver
     outs = [values.astype(arr.dtype)]
     for want, extra in ((return_index, index), (return_inverse, inverse), (return_counts, counts)):
         if want:
-            outs.append(np.asarray(extra).astype(INDEX_DTYPE.np))
+            outs.append(np.asarray(extra).astype(L.INDEX_DTYPE.np))
     outs = [core.convert_to_tensor(o) for o in outs]
     return outs[0] if len(outs) == 1 else tuple(outs)

@@ -14,15 +14,15 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from hornet.api.ops import _lax as L
 from hornet.api.ops import core
-from hornet.api.ops.core import as_tensor, bind, cast, constant, normalize_axes, normalize_axis, type_of
-from hornet.api.ops.shape_helpers import (INDEX_DTYPE, binary_same, broadcast, dim_tensor, finish, fmt_shape,
-                                          gather_axis, insert_unit_dims, iota, is_symbolic_tensor, permute,
-                                          reshape_to, slice_axis)
+from hornet.api.ops.core import (as_tensor, binary, bind, convert, finish, fmt_shape, normalize_axes, normalize_axis,
+                                 type_of)
 from hornet.ir.dtypes import result_type
 from hornet.ir.errors import ShapeError, TracerError
 from hornet.ir.symbolic import (Dim, canonical_dim, dim_add, dim_div, dim_mul, dim_sub, dims_equal, is_symbolic,
                                 shape_size)
+from hornet.ir.tracer import SymbolicTensor
 
 __all__ = ["reshape", "transpose", "expand_dims", "squeeze", "ravel", "broadcast_to", "concatenate", "append",
            "stack", "hstack", "vstack", "dstack", "column_stack", "split", "array_split", "hsplit", "vsplit",
@@ -34,7 +34,7 @@ __all__ = ["reshape", "transpose", "expand_dims", "squeeze", "ravel", "broadcast
 
 def static_ints(value: Any, what: str, op: str) -> tuple[int, ...] | int:
     """An int or a tuple of ints from Python values, NumPy or concrete backend arrays (not symbolic tensors)."""
-    if is_symbolic_tensor(value):
+    if isinstance(value, SymbolicTensor):
         raise TracerError(f"{op}: {what} must be known while tracing (Python ints), got a symbolic tensor "
                           f"{value.type}")
     if core.is_tensor(value):
@@ -85,13 +85,13 @@ def reshape(x: Any, newshape: Any) -> Any:
             raise ShapeError(f"{bad} ({total} elements)") from None
     if not dims_equal(shape_size(target), total):
         raise ShapeError(f"{bad} ({total} elements vs {shape_size(target)})")
-    return finish(reshape_to(x, target, "reshape"))
+    return finish(L.reshape(x, target, "reshape"))
 
 
 def ravel(x: Any) -> Any:
     """Flatten to 1-D (row-major)."""
     x = as_tensor(x)
-    return finish(reshape_to(x, (type_of(x).size,), "ravel"))
+    return finish(L.reshape(x, (type_of(x).size,), "ravel"))
 
 
 def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
@@ -109,7 +109,7 @@ def transpose(x: Any, axes: Sequence[int] | None = None) -> Any:
         if sorted(perm) != list(range(nd)):
             raise ShapeError(f"transpose: axes {tuple(axes)} are not a permutation of the {nd} axes of "
                              f"{fmt_shape(type_of(x).shape)}")
-    return finish(permute(x, perm, "transpose"))
+    return finish(L.transpose(x, perm, "transpose"))
 
 
 def moveaxis(x: Any, source: int | Sequence[int], destination: int | Sequence[int]) -> Any:
@@ -126,7 +126,7 @@ def moveaxis(x: Any, source: int | Sequence[int], destination: int | Sequence[in
     rest = iter(a for a in range(nd) if a not in src)
     placed = dict(zip(dst, src))
     perm = [placed[i] if i in placed else next(rest) for i in range(nd)]
-    return finish(permute(x, perm, "moveaxis"))
+    return finish(L.transpose(x, perm, "moveaxis"))
 
 
 def swapaxes(x: Any, axis1: int, axis2: int) -> Any:
@@ -136,7 +136,7 @@ def swapaxes(x: Any, axis1: int, axis2: int) -> Any:
     a, b = normalize_axis(axis1, nd, "swapaxes"), normalize_axis(axis2, nd, "swapaxes")
     perm = list(range(nd))
     perm[a], perm[b] = b, a
-    return finish(permute(x, perm, "swapaxes"))
+    return finish(L.transpose(x, perm, "swapaxes"))
 
 
 def expand_dims(x: Any, axis: int | Sequence[int]) -> Any:
@@ -151,7 +151,7 @@ def expand_dims(x: Any, axis: int | Sequence[int]) -> Any:
     pos = sorted(normalize_axis(a, out_rank, "expand_dims") for a in axes)
     if len(set(pos)) != len(pos):
         raise ShapeError(f"expand_dims: repeated axis in {axis}")
-    return finish(insert_unit_dims(x, pos, "expand_dims"))
+    return finish(L.expand_dims(x, pos, "expand_dims"))
 
 
 def squeeze(x: Any, axis: int | Sequence[int] | None = None) -> Any:
@@ -165,20 +165,20 @@ def squeeze(x: Any, axis: int | Sequence[int] | None = None) -> Any:
         for i in drop:
             if shape[i] != 1:
                 raise ShapeError(f"squeeze: axis {i} of shape {fmt_shape(shape)} has size {shape[i]}, not 1")
-    return finish(reshape_to(x, [d for i, d in enumerate(shape) if i not in drop], "squeeze"))
+    return finish(L.reshape(x, [d for i, d in enumerate(shape) if i not in drop], "squeeze"))
 
 
 def broadcast_to(x: Any, shape: Sequence[Dim]) -> Any:
     """Broadcast to ``shape`` with NumPy rules."""
     shape = (shape,) if isinstance(shape, (int, str)) else tuple(shape)
-    return finish(broadcast(x, shape, "broadcast_to"))
+    return finish(core.broadcast_to(x, shape, "broadcast_to"))
 
 
 def size(x: Any) -> Any:
     """The number of elements: an int, or an int32 scalar tensor when a dim is symbolic."""
     n = type_of(x).size
     if is_symbolic(n):
-        return dim_tensor(n, INDEX_DTYPE, "size")
+        return L.count((n,), (0,), L.INDEX_DTYPE, "size")
     return n
 
 
@@ -189,7 +189,7 @@ def _common(xs: Sequence[Any], op: str) -> list[Any]:
     if not xs:
         raise ShapeError(f"{op}: needs at least one tensor")
     d = result_type(*[type_of(x).dtype for x in xs])
-    return [cast(x, d) for x in xs]
+    return [convert(x, d, op) for x in xs]
 
 
 def _concat(xs: list[Any], axis: int, op: str) -> Any:
@@ -211,7 +211,7 @@ def concatenate(xs: Sequence[Any], axis: int | None = 0) -> Any:
     """
     xs = _common(xs, "concatenate")
     if axis is None:
-        xs = [reshape_to(x, (type_of(x).size,), "concatenate") for x in xs]
+        xs = [L.reshape(x, (type_of(x).size,), "concatenate") for x in xs]
         axis = 0
     nd = type_of(xs[0]).ndim
     if nd == 0:
@@ -223,7 +223,7 @@ def append(x1: Any, x2: Any, axis: int | None = None) -> Any:
     """``x2`` appended to ``x1`` (both flattened when ``axis`` is None)."""
     xs = _common([x1, x2], "append")
     if axis is None:
-        xs = [reshape_to(x, (type_of(x).size,), "append") for x in xs]
+        xs = [L.reshape(x, (type_of(x).size,), "append") for x in xs]
         axis = 0
     return finish(_concat(xs, normalize_axis(axis, type_of(xs[0]).ndim, "append"), "append"))
 
@@ -237,13 +237,13 @@ def stack(x: Sequence[Any], axis: int = 0) -> Any:
         if len(s) != len(first) or not all(dims_equal(a, b) for a, b in zip(s, first)):
             raise ShapeError(f"stack: all inputs need the same shape, got {fmt_shape(first)} and {fmt_shape(s)}")
     ax = normalize_axis(axis, len(first) + 1, "stack")
-    return finish(_concat([insert_unit_dims(t, [ax], "stack") for t in xs], ax, "stack"))
+    return finish(_concat([L.expand_dims(t, [ax], "stack") for t in xs], ax, "stack"))
 
 
 def _at_least(x: Any, rank: int, where: Sequence[int], op: str) -> Any:
     """Raise ``x`` to ``rank`` by inserting unit dims at ``where`` (chosen by the caller's current rank)."""
     nd = type_of(x).ndim
-    return insert_unit_dims(x, list(where), op) if nd < rank else x
+    return L.expand_dims(x, list(where), op) if nd < rank else x
 
 
 def hstack(xs: Sequence[Any]) -> Any:
@@ -313,7 +313,7 @@ def _split(x: Any, indices_or_sections: Any, axis: int, op: str, equal: bool) ->
     x = as_tensor(x)
     shape = type_of(x).shape
     ax = normalize_axis(axis, len(shape), op)
-    return [finish(slice_axis(x, ax, a, b, op=op))
+    return [finish(L.slice_axis(x, ax, a, b, op=op))
             for a, b in _bounds(shape[ax], indices_or_sections, ax, op, equal)]
 
 
@@ -361,7 +361,7 @@ def unstack(x: Any, num: int | None = None, axis: int = 0) -> list[Any]:
     if num is not None and num != d:
         raise ShapeError(f"unstack: num={num} differs from the size {d} of axis {ax}")
     rest = shape[:ax] + shape[ax + 1:]
-    return [finish(reshape_to(slice_axis(x, ax, i, i + 1, op="unstack"), rest, "unstack")) for i in range(d)]
+    return [finish(L.reshape(L.slice_axis(x, ax, i, i + 1, op="unstack"), rest, "unstack")) for i in range(d)]
 
 
 # --- repetition ---------------------------------------------------------------------------------------------------
@@ -379,7 +379,7 @@ def tile(x: Any, repeats: Any) -> Any:
         raise ShapeError(f"tile: repeats {reps} must be non-negative")
     nd = type_of(x).ndim
     if len(reps) > nd:
-        x = insert_unit_dims(x, list(range(len(reps) - nd)), "tile")
+        x = L.expand_dims(x, list(range(len(reps) - nd)), "tile")
     reps = (1,) * (type_of(x).ndim - len(reps)) + tuple(reps)
     if all(r == 1 for r in reps):
         return finish(x)
@@ -387,7 +387,7 @@ def tile(x: Any, repeats: Any) -> Any:
     wide = [v for r, d in zip(reps, shape) for v in (r, d)]
     b = bind("broadcast_in_dim", x, shape=tuple(wide), broadcast_dimensions=tuple(range(1, 2 * len(shape), 2)),
              op="tile")
-    return finish(reshape_to(b, [dim_mul(r, d) for r, d in zip(reps, shape)], "tile"))
+    return finish(L.reshape(b, [dim_mul(r, d) for r, d in zip(reps, shape)], "tile"))
 
 
 def repeat(x: Any, repeats: Any, axis: int | None = None) -> Any:
@@ -398,7 +398,7 @@ def repeat(x: Any, repeats: Any, axis: int | None = None) -> Any:
     """
     x = as_tensor(x)
     if axis is None:
-        x = reshape_to(x, (type_of(x).size,), "repeat")
+        x = L.reshape(x, (type_of(x).size,), "repeat")
         axis = 0
     shape = type_of(x).shape
     ax = normalize_axis(axis, len(shape), "repeat")
@@ -411,14 +411,14 @@ def repeat(x: Any, repeats: Any, axis: int | None = None) -> Any:
         wide = shape[:ax + 1] + (reps,) + shape[ax + 1:]
         dims = tuple(i for i in range(len(wide)) if i != ax + 1)
         b = bind("broadcast_in_dim", x, shape=wide, broadcast_dimensions=dims, op="repeat")
-        return finish(reshape_to(b, shape[:ax] + (dim_mul(shape[ax], reps),) + shape[ax + 1:], "repeat"))
+        return finish(L.reshape(b, shape[:ax] + (dim_mul(shape[ax], reps),) + shape[ax + 1:], "repeat"))
     d = shape[ax]
     if is_symbolic(d) or len(reps) != d:
         raise ShapeError(f"repeat: {len(reps)} repeat counts for axis {ax} of size {d}")
     if any(r < 0 for r in reps):
         raise ShapeError(f"repeat: repeats {reps} must be non-negative")
-    idx = np.repeat(np.arange(d), reps).astype(INDEX_DTYPE.np)
-    return finish(gather_axis(x, idx, ax, "repeat"))
+    idx = np.repeat(np.arange(d), reps).astype(L.INDEX_DTYPE.np)
+    return finish(L.gather_axis(x, idx, ax, "repeat"))
 
 
 # --- flips and rotations ------------------------------------------------------------------------------------------
@@ -468,8 +468,8 @@ def rot90(array: Any, k: int = 1, axes: Sequence[int] = (0, 1)) -> Any:
     perm = list(range(nd))
     perm[a], perm[b] = b, a
     if k == 1:
-        return finish(permute(_rev(x, [b], "rot90"), perm, "rot90"))
-    return finish(_rev(permute(x, perm, "rot90"), [b], "rot90"))
+        return finish(L.transpose(_rev(x, [b], "rot90"), perm, "rot90"))
+    return finish(_rev(L.transpose(x, perm, "rot90"), [b], "rot90"))
 
 
 def _roll_axis(x: Any, shift: Any, axis: int) -> Any:
@@ -478,15 +478,15 @@ def _roll_axis(x: Any, shift: Any, axis: int) -> Any:
         if d == 0 or shift % d == 0:
             return x
         s = shift % d
-        return bind("concatenate", slice_axis(x, axis, d - s, d, op="roll"), slice_axis(x, axis, 0, d - s, op="roll"),
-                    dimension=axis, op="roll")
+        tail, head = L.slice_axis(x, axis, d - s, d, "roll"), L.slice_axis(x, axis, 0, d - s, "roll")
+        return bind("concatenate", tail, head, dimension=axis, op="roll")
     # runtime shift or symbolic size: gather at (i - shift) mod d
-    size = dim_tensor(d, INDEX_DTYPE, "roll")
-    s = cast(as_tensor(shift), INDEX_DTYPE) if not isinstance(shift, int) else constant(shift, INDEX_DTYPE)
-    i = iota(INDEX_DTYPE, (d,), 0, "roll")
-    m = binary_same("rem", binary_same("sub", i, bind("rem", s, size, op="roll"), "roll"), size, "roll")
-    m = binary_same("rem", binary_same("add", m, size, "roll"), size, "roll")
-    return gather_axis(x, m, axis, "roll")
+    size = L.count((d,), (0,), L.INDEX_DTYPE, "roll")
+    s = convert(shift, L.INDEX_DTYPE, "roll")
+    i = L.iota(L.INDEX_DTYPE, (d,), 0, "roll")
+    m = binary("rem", binary("sub", i, bind("rem", s, size, op="roll"), "roll"), size, "roll")
+    m = binary("rem", binary("add", m, size, "roll"), size, "roll")
+    return L.gather_axis(x, m, axis, "roll")
 
 
 def roll(x: Any, shift: Any, axis: int | Sequence[int] | None = None) -> Any:
@@ -494,10 +494,10 @@ def roll(x: Any, shift: Any, axis: int | Sequence[int] | None = None) -> Any:
     x = as_tensor(x)
     shape = type_of(x).shape
     if axis is None:
-        flat = reshape_to(x, (type_of(x).size,), "roll")
-        return finish(reshape_to(_roll_axis(flat, _shift_value(shift), 0), shape, "roll"))
+        flat = L.reshape(x, (type_of(x).size,), "roll")
+        return finish(L.reshape(_roll_axis(flat, _shift_value(shift), 0), shape, "roll"))
     axes = _int_list(axis)
-    if is_symbolic_tensor(shift) or np.ndim(shift) == 0:
+    if isinstance(shift, SymbolicTensor) or np.ndim(shift) == 0:
         shifts = [shift] * len(axes)
     else:
         shifts = list(static_ints(shift, "shift", "roll"))
@@ -511,7 +511,7 @@ def roll(x: Any, shift: Any, axis: int | Sequence[int] | None = None) -> Any:
 
 
 def _shift_value(shift: Any) -> Any:
-    if is_symbolic_tensor(shift):
+    if isinstance(shift, SymbolicTensor):
         if shift.ndim:
             raise ShapeError(f"roll: a symbolic shift must be a scalar, got {shift.type}")
         return shift
@@ -537,20 +537,20 @@ def _edge_parts(x: Any, axis: int, before: Dim, after: Dim, mode: str) -> list[A
     shape = type_of(x).shape
     if mode == "edge" or (mode == "reflect" and d == 1):
         def edge(start: Dim, n: Dim) -> Any:
-            s = slice_axis(x, axis, start, dim_add(start, 1), op="pad")
+            s = L.slice_axis(x, axis, start, dim_add(start, 1), op="pad")
             target = shape[:axis] + (n,) + shape[axis + 1:]
             return bind("broadcast_in_dim", s, shape=target, broadcast_dimensions=tuple(range(len(shape))), op="pad")
 
         return [edge(0, before), edge(dim_sub(d, 1), after)]
     if mode == "reflect":
-        left = slice_axis(x, axis, 1, dim_add(before, 1), op="pad")
-        right = slice_axis(x, axis, dim_sub(d, after + 1), dim_sub(d, 1), op="pad")
+        left = L.slice_axis(x, axis, 1, dim_add(before, 1), op="pad")
+        right = L.slice_axis(x, axis, dim_sub(d, after + 1), dim_sub(d, 1), op="pad")
         return [_rev(left, [axis], "pad"), _rev(right, [axis], "pad")]
     if mode == "symmetric":
-        left = slice_axis(x, axis, 0, before, op="pad")
-        right = slice_axis(x, axis, dim_sub(d, after), d, op="pad")
+        left = L.slice_axis(x, axis, 0, before, op="pad")
+        right = L.slice_axis(x, axis, dim_sub(d, after), d, op="pad")
         return [_rev(left, [axis], "pad"), _rev(right, [axis], "pad")]
-    return [slice_axis(x, axis, dim_sub(d, before), d, op="pad"), slice_axis(x, axis, 0, after, op="pad")]
+    return [L.slice_axis(x, axis, dim_sub(d, before), d, op="pad"), L.slice_axis(x, axis, 0, after, op="pad")]
 
 
 def _pad_axis(x: Any, axis: int, before: int, after: int, mode: str) -> Any:
@@ -570,14 +570,14 @@ def _pad_axis(x: Any, axis: int, before: int, after: int, mode: str) -> Any:
     else:
         back = _rev(x, [axis], "pad")
         if mode == "reflect":
-            back = slice_axis(back, axis, 1, d - 1, op="pad")
+            back = L.slice_axis(back, axis, 1, d - 1, op="pad")
         period = bind("concatenate", x, back, dimension=axis, op="pad")
     p = type_of(period).shape[axis]
     lead = -(-before // p)  # whole periods needed before x
     count = lead + -(-(d + after) // p)
     tiled = tile(period, [count if i == axis else 1 for i in range(type_of(x).ndim)])
     start = lead * p - before
-    return slice_axis(tiled, axis, start, start + before + d + after, op="pad")
+    return L.slice_axis(tiled, axis, start, start + before + d + after, op="pad")
 
 
 _PAD_MODES = ("constant", "reflect", "symmetric", "edge", "wrap")
@@ -619,7 +619,7 @@ def diff(a: Any, n: int = 1, axis: int = -1) -> Any:
         d = type_of(x).shape[ax]
         if d == 0:
             break
-        hi = slice_axis(x, ax, 1, d, op="diff")
-        lo = slice_axis(x, ax, 0, dim_sub(d, 1), op="diff")
+        hi = L.slice_axis(x, ax, 1, d, op="diff")
+        lo = L.slice_axis(x, ax, 0, dim_sub(d, 1), op="diff")
         x = bind(prim, hi, lo, op="diff")
     return finish(x)

@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 
 from hornet.api.ops import _lax as L
-from hornet.api.ops.core import as_tensor, bind, is_tensor, normalize_axes, normalize_axis, type_of
+from hornet.api.ops.core import (as_tensor, bind, broadcast_to, convert, finish, fmt_shape, is_tensor, normalize_axes,
+                                 normalize_axis, type_of, unary)
 from hornet.ir.dtypes import DEFAULT_FLOAT, DType, promote_types, result_type
 from hornet.ir.errors import ShapeError
 from hornet.ir.symbolic import shape_size
@@ -42,7 +43,7 @@ def sort(x: Any, axis: Any = -1) -> Any:
     """
     x = as_tensor(x)
     if type_of(x).ndim == 0 and axis is not None:
-        return L.finish(x)
+        return finish(x)
     x, a = _sort_axis(x, axis, "sort")
     return bind("sort", x, dimension=a, num_keys=1, descending=False, op="sort")[0]
 
@@ -79,14 +80,14 @@ def in_top_k(targets: Any, predictions: Any, k: int) -> Any:
     predictions, targets = as_tensor(predictions), as_tensor(targets)
     pt, tt = type_of(predictions), type_of(targets)
     if pt.ndim < 1 or tt.ndim != pt.ndim - 1:
-        raise ShapeError(f"{op}: predictions {L.fmt(pt.shape)} must be [..., classes] and targets {L.fmt(tt.shape)} "
-                         "[...]")
-    score = L.take_last(predictions, L.convert(targets, DType.int32, op), op)
+        raise ShapeError(f"{op}: predictions {fmt_shape(pt.shape)} must be [..., classes] and targets "
+                         f"{fmt_shape(tt.shape)} [...]")
+    score = L.take_last(predictions, convert(targets, DType.int32, op), op)
     if pt.dtype.is_floating:
         score = L.where(L.isnan(score, op), float("-inf"), score, op, dtype=pt.dtype)
-    higher = bind("gt", predictions, L.broadcast_to(L.reshape(score, pt.shape[:-1] + (1,), op), pt.shape, op), op=op)
-    rank = L.reduce("reduce_sum", L.convert(higher, DType.int32, op), (pt.ndim - 1,), False, op)
-    return bind("lt", rank, L.full(int(k), DType.int32, type_of(rank).shape, op), op=op)
+    higher = bind("gt", predictions, broadcast_to(L.reshape(score, pt.shape[:-1] + (1,), op), pt.shape, op), op=op)
+    rank = L.reduce("reduce_sum", convert(higher, DType.int32, op), (pt.ndim - 1,), op)
+    return bind("lt", rank, L.full(int(k), type_of(rank).shape, DType.int32, op), op=op)
 
 
 def _quantile_dtype(d: DType) -> DType:
@@ -102,9 +103,9 @@ def _check_q(q: Any, scale: float, dtype: DType, op: str) -> Any:
         if np.any((arr < 0) | (arr > scale)):
             raise ValueError(f"{op}: q must be in [0, {scale:g}], got {q}")
         return (arr / scale).astype(dtype.np)
-    q = L.convert(q, dtype, op)
+    q = convert(q, dtype, op)
     if type_of(q).ndim > 1:
-        raise ShapeError(f"{op}: q must be a scalar or 1-D, got shape {L.fmt(type_of(q).shape)}")
+        raise ShapeError(f"{op}: q must be a scalar or 1-D, got shape {fmt_shape(type_of(q).shape)}")
     return q if scale == 1 else L.div(q, scale, op, dtype=dtype)
 
 
@@ -123,45 +124,45 @@ def order_statistic(x: Any, q: Any, axis: Any, method: str, keepdims: bool, op: 
     keep = [i for i in range(t.ndim) if i not in axes]
     rows = tuple(t.shape[i] for i in keep)
     n = shape_size([t.shape[a] for a in axes])
-    flat = L.reshape(L.transpose(L.convert(x, out_dtype, op), keep + list(axes), op), rows + (n,), op)
+    flat = L.reshape(L.transpose(convert(x, out_dtype, op), keep + list(axes), op), rows + (n,), op)
     ordered = bind("sort", flat, dimension=len(rows), num_keys=1, descending=False, op=op)[0]
 
     nan = L.isnan(flat, op)
     last = len(rows)
     if ignore_nan:
-        valid = L.reduce("reduce_sum", L.convert(bind("not", nan, op=op), DType.int32, op), (last,), False, op)
-        size = L.convert(valid, pos_dtype, op)
+        valid = L.reduce("reduce_sum", convert(bind("not", nan, op=op), DType.int32, op), (last,), op)
+        size = convert(valid, pos_dtype, op)
     else:
         size = L.count(t.shape, axes, pos_dtype, op)
     # positions have shape q.shape + rows
     q_b = L.reshape(q, q_shape + (1,) * len(rows), op)
     pos = L.mul(q_b, L.sub(size, 1, op, dtype=pos_dtype), op, dtype=pos_dtype)
-    lo = L.unary("floor", pos, op)
-    hi = L.unary("ceil", pos, op)
+    lo = unary("floor", pos, op)
+    hi = unary("ceil", pos, op)
 
     def pick(position: Any) -> Any:  # the sorted elements at integral positions (shape q.shape + rows)
-        return L.take_last(ordered, L.convert(position, DType.int32, op), op)
+        return L.take_last(ordered, convert(position, DType.int32, op), op)
 
     if method == "lower":
         out = pick(lo)
     elif method == "higher":
         out = pick(hi)
     elif method == "nearest":
-        out = pick(L.unary("round", pos, op))
+        out = pick(unary("round", pos, op))
     else:
-        a, b = L.convert(pick(lo), pos_dtype, op), L.convert(pick(hi), pos_dtype, op)
+        a, b = convert(pick(lo), pos_dtype, op), convert(pick(hi), pos_dtype, op)
         if method == "midpoint":
             out = L.mul(L.add(a, b, op), 0.5, op)
         else:
             out = L.add(a, L.mul(L.sub(b, a, op), L.sub(pos, lo, op), op), op)
-        out = L.convert(out, out_dtype, op)
+        out = convert(out, out_dtype, op)
     # NaN where a slice holds a NaN (or, ignoring NaNs, holds nothing else)
-    undefined = (bind("eq", valid, L.full(0, DType.int32, rows, op), op=op) if ignore_nan
-                 else L.reduce("reduce_or", nan, (last,), False, op))
+    undefined = (bind("eq", valid, L.full(0, rows, DType.int32, op), op=op) if ignore_nan
+                 else L.reduce("reduce_or", nan, (last,), op))
     out = L.where(undefined, float("nan"), out, op, dtype=out_dtype)
     if keepdims:
         out = L.reshape(out, q_shape + L.kept_shape(t.shape, axes), op)
-    return L.finish(out)
+    return finish(out)
 
 
 def quantile(x: Any, q: Any, axis: Any = None, method: str = "linear", keepdims: bool = False) -> Any:

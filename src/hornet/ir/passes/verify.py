@@ -110,7 +110,7 @@ def _verify_node(node: Node, where: str, defined: set[Value]) -> None:
     if node.regions and not prim.num_regions and "region" not in prim.tags:
         raise HornetError(f"{where}: the prim takes no regions, got {len(node.regions)}")
     try:
-        inferred = infer_types(prim, [v.type for v in node.inputs], node.attrs, node.op)
+        inferred = infer_types(prim, [v.type for v in node.inputs], node.attrs, node.op, node.regions)
     except HornetError as e:
         raise HornetError(f"{where}: {e}") from None
     except _RULE_ERRORS as e:

@@ -148,12 +148,18 @@ def normalize_attrs(prim: Primitive, attrs: Mapping[str, Any], op: str | None = 
 
 
 def infer_types(prim: Primitive, in_types: Sequence[TensorType], attrs: Mapping[str, Any],
-                op: str | None = None) -> tuple[TensorType, ...]:
-    """Run a prim's shape/dtype rule; errors name the op, the prim and the input types."""
+                op: str | None = None, regions: Sequence[Any] = ()) -> tuple[TensorType, ...]:
+    """Run a prim's shape/dtype rule; errors name the op, the prim and the input types.
+
+    Region prims (control flow) get their sub-graphs as ``regions=`` and check them against the operands.
+    """
     if prim.num_inputs is not None and len(in_types) != prim.num_inputs:
         raise ShapeError(_where(prim, op) + f": expected {prim.num_inputs} inputs, got {len(in_types)}")
+    if len(regions) != prim.num_regions:
+        raise ShapeError(_where(prim, op) + f": expected {prim.num_regions} regions, got {len(regions)}")
     try:
-        out = prim.infer(*in_types, **attrs)
+        out = prim.infer(*in_types, regions=tuple(regions), **attrs) if prim.num_regions else \
+            prim.infer(*in_types, **attrs)
     except HornetError as e:
         msg = f"{_where(prim, op)}: {e} (inputs: {', '.join(str(t) for t in in_types) or 'none'})"
         raise type(e)(msg) from None

@@ -11,13 +11,14 @@ import jax
 from hornet.ir.errors import LoweringError
 from hornet.ir.graph import Graph
 from hornet.lowering.interpreter import evaluate
-from hornet.lowering.jax import elementwise, structural, indexing, reductions, contractions, linalg, composites
+from hornet.lowering.jax import (composites, contractions, control_flow, elementwise, indexing, linalg, reductions,
+                                 structural)
 
 # hornet's IR types are exact (an int64 or float64 value stays 64-bit), so JAX must not truncate them.
 jax.config.update("jax_enable_x64", True)
 
 RULES: dict[str, Callable[..., Any]] = {}
-for _family in (elementwise, structural, indexing, reductions, contractions, linalg, composites):
+for _family in (elementwise, structural, indexing, reductions, contractions, linalg, composites, control_flow):
     for _name, _rule in _family.RULES.items():
         if _name in RULES:
             raise LoweringError(f"jax rule for {_name!r} is defined twice")

@@ -14,10 +14,11 @@ from hornet.ir.graph import Graph, Node
 from hornet.ir.types import type_of_array
 from hornet.ir.symbolic import is_symbolic
 from hornet.lowering.interpreter import evaluate
-from hornet.lowering.numpy import elementwise, structural, indexing, reductions, contractions, linalg, composites
+from hornet.lowering.numpy import (composites, contractions, control_flow, elementwise, indexing, linalg, reductions,
+                                   structural)
 
 RULES: dict[str, Callable[..., Any]] = {}
-for _family in (elementwise, structural, indexing, reductions, contractions, linalg, composites):
+for _family in (elementwise, structural, indexing, reductions, contractions, linalg, composites, control_flow):
     for _name, _rule in _family.RULES.items():
         if _name in RULES:
             raise LoweringError(f"numpy rule for {_name!r} is defined twice")

@@ -1,0 +1,144 @@
+"""Variables: mutable tensors (weights, optimizer slots, metric state, RNG seeds).
+
+Eagerly a Variable holds a backend array. While tracing, reading it gives a symbolic tensor that is an
+explicit graph input, and ``assign`` records the new value as an explicit graph output; ``hornet.jit`` passes
+the current values in and writes the new ones back after each call. Graphs stay pure.
+
+>>> v = Variable(np.zeros(3, "float32"), name="counter")     # doctest: +SKIP
+>>> step = hornet.jit(lambda: v.assign_add(np.ones(3, "float32")))
+>>> step(); step(); v.numpy()
+array([2., 2., 2.], dtype=float32)
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Any, Sequence
+
+import numpy as np
+
+from hornet.ir.dtypes import DEFAULT_FLOAT, dtype as to_dtype, is_python_scalar, result_type
+from hornet.ir.errors import ShapeError
+from hornet.ir.tracer import SymbolicTensor, trace_stack
+from hornet.ir.types import TensorType
+from hornet.runtime.backend import current_backend
+
+_names = itertools.count()
+
+
+class Variable:
+    """A named mutable tensor. ``initializer`` is an array-like, or a callable ``(shape, dtype) -> array``."""
+
+    def __init__(self, initializer: Any, shape: Sequence[int] | None = None, dtype: Any = None,
+                 trainable: bool = True, name: str | None = None):
+        if callable(initializer):
+            if shape is None:
+                raise ShapeError(f"Variable {name or ''}: a callable initializer needs a shape")
+            initializer = initializer(tuple(shape), to_dtype(dtype or DEFAULT_FLOAT))
+        array = _host_array(initializer, dtype)
+        if shape is not None and tuple(array.shape) != tuple(shape):
+            raise ShapeError(f"Variable {name or ''}: initial value has shape {array.shape}, expected {tuple(shape)}")
+        self.name = name or f"variable_{next(_names)}"
+        self.trainable = trainable
+        self._type = TensorType(to_dtype(array.dtype), array.shape)
+        self._value = current_backend().asarray(array)
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._type.shape
+
+    @property
+    def dtype(self):
+        return self._type.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self._type.ndim
+
+    @property
+    def type(self) -> TensorType:
+        return self._type
+
+    @property
+    def value(self) -> Any:
+        """The current value: a backend array, or (while tracing) the symbolic tensor this trace sees."""
+        stack = trace_stack()
+        if stack:
+            return stack[-1].read_state(self, self._type)
+        return self._value
+
+    def assign(self, value: Any) -> Any:
+        """Set a new value of the same shape; like Keras, a value of another dtype is cast. Returns it."""
+        from hornet.runtime.bind import bind
+
+        stack = trace_stack()
+        if isinstance(value, Variable):
+            value = value.value
+        if isinstance(value, SymbolicTensor) or stack:
+            trace = stack[-1] if stack else value.trace
+            new = value if isinstance(value, SymbolicTensor) else SymbolicTensor(
+                trace.as_value(_host_array(value, self.dtype)), trace)
+            if new.dtype != self.dtype:
+                new = bind("convert", new, new_dtype=self.dtype, op=f"{self.name}.assign")
+            self._check(new.type)
+            trace.write_state(self, new)
+            return new
+        backend = current_backend()
+        array = backend.asarray(value if backend.is_array(value) else _host_array(value, self.dtype))
+        if backend.type_of(array).dtype != self.dtype:
+            array = bind("convert", array, new_dtype=self.dtype, op=f"{self.name}.assign")
+        self._check(backend.type_of(array))
+        self._value = array
+        return array
+
+    def assign_add(self, delta: Any) -> Any:
+        return self._update("add", delta)
+
+    def assign_sub(self, delta: Any) -> Any:
+        return self._update("sub", delta)
+
+    def _update(self, prim: str, delta: Any) -> Any:
+        from hornet.runtime.bind import bind
+
+        if not isinstance(delta, SymbolicTensor) and not current_backend().is_array(delta):
+            delta = np.broadcast_to(_host_array(delta, self.dtype), self.shape)
+        return self.assign(bind(prim, self.value, delta, op=f"Variable.assign_{prim}"))
+
+    def _check(self, t: TensorType) -> None:
+        if t.shape != self.shape:
+            raise ShapeError(f"cannot assign a value of shape {t.shape} to variable '{self.name}' of shape "
+                             f"{self.shape}")
+
+    def numpy(self) -> np.ndarray:
+        return np.asarray(current_backend().to_numpy(self._value))
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        out = self.numpy()
+        return out.astype(dtype) if dtype is not None else out
+
+    def __repr__(self) -> str:
+        return f"<Variable '{self.name}' {self._type}>"
+
+
+def _host_array(value: Any, dtype: Any = None) -> np.ndarray:
+    if dtype is not None:
+        return np.asarray(value, dtype=to_dtype(dtype).np)
+    if is_python_scalar(value):
+        return np.asarray(value, dtype=result_type(value).np)
+    arr = np.asarray(value)
+    if arr.dtype == np.float64 and not isinstance(value, np.ndarray):
+        arr = arr.astype(DEFAULT_FLOAT.np)
+    return arr
+
+
+def state_of(variables: Sequence[Variable]) -> list[Any]:
+    """The current backend values of variables (what a compiled step takes as inputs)."""
+    return [v._value for v in variables]
+
+
+def write_back(variables: Sequence[Variable], values: Sequence[Any]) -> None:
+    """Store new values computed by a compiled step (no checks: the graph's types guarantee them)."""
+    for v, x in zip(variables, values):
+        v._value = x
+
+
+__all__ = ["Variable", "state_of", "write_back"]
