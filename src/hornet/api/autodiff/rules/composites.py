@@ -1,0 +1,1 @@
+"""VJP rules: composites prims (see the prim catalogue)."""

@@ -1,0 +1,1 @@
+"""VJP rules: contractions prims (see the prim catalogue)."""

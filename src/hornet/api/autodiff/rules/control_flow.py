@@ -1,0 +1,1 @@
+"""VJP rules: control-flow prims."""

@@ -1,0 +1,1 @@
+"""VJP rules: elementwise prims (see the prim catalogue)."""

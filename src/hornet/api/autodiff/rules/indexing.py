@@ -1,0 +1,1 @@
+"""VJP rules: indexing prims (see the prim catalogue)."""

@@ -1,0 +1,1 @@
+"""VJP rules: linalg prims (see the prim catalogue)."""

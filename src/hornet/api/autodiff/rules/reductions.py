@@ -1,0 +1,1 @@
+"""VJP rules: reductions prims (see the prim catalogue)."""

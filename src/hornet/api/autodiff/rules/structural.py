@@ -1,0 +1,1 @@
+"""VJP rules: structural prims (see the prim catalogue)."""

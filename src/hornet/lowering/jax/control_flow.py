@@ -1,0 +1,2 @@
+"""JAX rules: control-flow prims."""
+RULES: dict = {}

@@ -1,0 +1,2 @@
+"""NumPy reference rules: control-flow prims."""
+RULES: dict = {}
