@@ -8,8 +8,9 @@
 from hornet import ir
 from hornet.ir.tracer import TensorSpec, trace
 from hornet.runtime.jit import jit
+from hornet.runtime.variables import Variable
 from hornet import backend
 from hornet import ops
 
 __version__ = "0.1.0"
-__all__ = ["ir", "ops", "backend", "TensorSpec", "trace", "jit", "__version__"]
+__all__ = ["ir", "ops", "backend", "TensorSpec", "trace", "jit", "Variable", "__version__"]

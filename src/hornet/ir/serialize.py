@@ -216,13 +216,14 @@ def graph_from_json(text: str | bytes, *, max_size: int = MAX_TEXT_SIZE) -> Grap
         raise SerializationError("document is not valid JSON: nested too deeply") from None
     except ValueError as e:
         raise SerializationError(f"document is not valid JSON: {e}") from None
-    _fields(doc, "$", ("format", "version", "graph"))
-    if doc["format"] != FORMAT:
+    # Format and version first: a newer file should say "newer version", not "unexpected field".
+    if isinstance(doc, dict) and "format" in doc and doc["format"] != FORMAT:
         raise _fail("$.format", f"expected {FORMAT!r}, got {_short(doc['format'])} (not a hornet graph)")
-    version = doc["version"]
-    if type(version) is not int or version not in SUPPORTED_VERSIONS:
-        raise _fail("$.version", f"unsupported version {_short(version)}; this hornet reads version(s) "
+    if isinstance(doc, dict) and "version" in doc and (
+            type(doc["version"]) is not int or doc["version"] not in SUPPORTED_VERSIONS):
+        raise _fail("$.version", f"unsupported version {_short(doc['version'])}; this hornet reads version(s) "
                                  f"{', '.join(map(str, SUPPORTED_VERSIONS))}")
+    _fields(doc, "$", ("format", "version", "graph"))
     graph = _decode_graph(doc["graph"], "$.graph", 0)
     from hornet.ir.passes.verify import verify  # local: passes import this package's modules
 
