@@ -35,11 +35,18 @@ def bind(prim_name: str, *inputs: Any, op: str | None = None, regions: tuple[Gra
         return trace.record(prim, inputs, attrs, op, tuple(regions))
     backend = current_backend()
     arrays = [backend.asarray(x) for x in inputs]
-    # same errors eagerly as when tracing
-    infer_types(prim, [backend.type_of(a) for a in arrays], attrs, op, regions)
+    # the same shape/dtype checks (and errors) eagerly as when tracing; a signature seen before passed them
+    key = (prim_name, *[backend.type_of(a) for a in arrays], *attrs.items()) if not regions else None
+    if key is None or key not in _CHECKED:
+        infer_types(prim, [backend.type_of(a) for a in arrays], attrs, op, regions)
+        if key is not None and len(_CHECKED) < 100_000:
+            _CHECKED.add(key)
     if regions:
         attrs = dict(attrs, regions=tuple(backend.region_function(g) for g in regions))
     return backend.eager(prim_name)(*arrays, **attrs)
+
+
+_CHECKED: set[tuple[Any, ...]] = set()
 
 
 def _has_symbolic_attr(prim: Primitive, attrs: dict[str, Any]) -> bool:

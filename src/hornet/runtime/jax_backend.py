@@ -9,10 +9,15 @@ import numpy as np
 
 from hornet.ir.dtypes import dtype as to_dtype
 from hornet.ir.graph import Graph
+from hornet.ir.prims import PRIMITIVES
 from hornet.ir.types import TensorType
 from hornet.lowering import jax as jax_lowering
 from hornet.runtime.backend import Backend
 from hornet.runtime.jax_export import JaxLowered
+
+
+_TYPES: dict[tuple[Any, Any], TensorType] = {}
+_EAGER: dict[str, Callable[..., Any]] = {}
 
 
 class JaxBackend(Backend):
@@ -27,13 +32,26 @@ class JaxBackend(Backend):
         return isinstance(x, jax.Array)
 
     def type_of(self, x: Any) -> TensorType:
-        return TensorType(to_dtype(x.dtype), tuple(int(d) for d in x.shape))
+        key = (x.shape, x.dtype)
+        t = _TYPES.get(key)
+        if t is None:  # eager dispatch asks this for every operand: build each type once
+            t = _TYPES[key] = TensorType(to_dtype(x.dtype), tuple(int(d) for d in x.shape))
+        return t
 
     def to_numpy(self, x: Any) -> np.ndarray:
         return np.asarray(x)
 
     def eager(self, prim: str) -> Callable[..., Any]:
-        return jax_lowering.RULES[prim]
+        rule = _EAGER.get(prim)
+        if rule is None:
+            # jax.jit's C++ dispatch is several times faster than running lax ops one by one; attributes are
+            # static. Region prims get fresh region callables each call, so they run the rule directly.
+            p = PRIMITIVES[prim]
+            rule = jax_lowering.RULES[prim]
+            if not p.num_regions:
+                rule = jax.jit(rule, static_argnames=tuple(p.attrs))
+            _EAGER[prim] = rule
+        return rule
 
     def region_function(self, graph: Graph) -> Callable[..., Sequence[Any]]:
         return jax_lowering.to_function(graph)

@@ -212,6 +212,12 @@ def unary(prim: str, x: Any, op: str, *, float_only: bool = False) -> Any:
 def binary(prim: str, x: Any, y: Any, op: str, *, dtype: Any = None, float_only: bool = False) -> Any:
     """Apply an elementwise binary prim with Keras/JAX promotion (weak Python scalars) and broadcasting; the
     operands are converted to ``dtype`` when given (to float32 with ``float_only`` if they are not floats)."""
+    if is_tensor(x) and is_tensor(y):
+        tx = type_of(x)
+        if tx == type_of(y):
+            d = tx.dtype if dtype is None else to_dtype(dtype)
+            if (float_dtype(d) if float_only else d) == tx.dtype:
+                return bind(prim, x, y, op=op)  # the common case: nothing to convert or broadcast
     d = to_dtype(dtype) if dtype is not None else promoted(x, y)
     if float_only:
         d = float_dtype(d)
