@@ -197,6 +197,13 @@ def test_dot_general_symbolic_shapes(lhs, rhs, attrs, out):
     (("batch", 3, 8, 8), (4, 3, 3, 3), conv_attrs(2, strides=(2, 2), padding=((1, 1), (1, 1))), ("batch", 4, 4, 4)),
     (("batch", 4, "h", 9), (6, 2, 3, 3), conv_attrs(2, strides=(1, 2), groups=2), ("batch", 6, "h-2", 4)),
     (("batch", 2, "w"), (2, 2, 3), conv_attrs(1, lhs_dilation=(2,), padding=((2, 2),)), ("batch", 2, "2*w+1")),
+    # the kernel gradient's shapes: the batch as (grouped) input features, a symbolic kernel
+    ((3, "2*batch", 8), (4, "batch", 5), conv_attrs(1, groups=2), (3, 4, 4)),
+    ((2, 3, "h"), (4, 3, "h-2"), conv_attrs(1, padding=((1, 0),)), (2, 4, 4)),
+    ((2, 3, "h"), (4, 3, "h-1"), conv_attrs(1, strides=(2,), padding=((1, 2),)), (2, 4, 3)),
+    # a stride > 1 on a symbolic size when (padded size - window) divides by it: 2*w-2 by 2
+    (("batch", 2, "w"), (2, 2, 2), conv_attrs(1, strides=(2,), lhs_dilation=(2,), padding=((1, 0),)),
+     ("batch", 2, "w")),
 ])
 def test_conv_general_symbolic_shapes(lhs, rhs, attrs, out):
     assert infer("conv_general", TensorType("float32", lhs), TensorType("float32", rhs), **attrs) == \
@@ -262,6 +269,8 @@ CONV_ERRORS = [
     ((2, 4, 8, 8), (6, 4, 3, 3), conv_attrs(2, rhs_dilation=(0, 1)), ShapeError, "rhs_dilation .* >= 1"),
     ((2, 4, 8, 8), (6, 4, 3, 3), conv_attrs(2, groups=0), ShapeError, "feature_group_count must be >= 1"),
     (("batch", 4, "h", 8), (6, 4, 3, 3), conv_attrs(2, strides=(2, 1)), ShapeError, "symbolic size h"),
+    ((2, 4, 8), ("o", 4, 3), conv_attrs(1), ShapeError, "rhs output features must be static"),
+    ((2, "2*c", 8), (4, "c", 3), conv_attrs(1), ShapeError, "channel mismatch: lhs has 2\\*c input features"),
     ((2, 4, 3, 3), (6, 4, 3, 3), conv_attrs(2, padding=((-3, -1), (0, 0))), ShapeError, "crops more"),
 ]
 

@@ -22,8 +22,8 @@ from hornet.ir.passes.rewrite import GraphCopier, attrs_key, map_regions
 
 def constant_key(arr: np.ndarray) -> tuple:
     """Equal keys iff dtype, shape and bytes are equal."""
-    a = np.ascontiguousarray(arr)
-    return (a.dtype.str, a.dtype.name, a.shape, a.tobytes())
+    a = np.asarray(arr)  # ascontiguousarray would turn a 0-d array into shape (1,)
+    return (a.dtype.str, a.dtype.name, a.shape, np.ascontiguousarray(a).tobytes())
 
 
 def graph_key(graph: Graph) -> Hashable:

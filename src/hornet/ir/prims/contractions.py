@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import Sequence
 
 from hornet.ir.dtypes import DType, promote_types
-from hornet.ir.errors import DTypeError
+from hornet.ir.errors import DTypeError, ShapeError
 from hornet.ir.prims.registry import PRIMITIVES, Attr, check, define  # noqa: F401  (PRIMITIVES: doctest)
 from hornet.ir.prims.shape_rules import check_axes, require_numeric, same_dtype
 from hornet.ir.prims.windows import check_window_attrs, window_output_dim
-from hornet.ir.symbolic import Dim, dim_mul, dims_equal, is_symbolic
+from hornet.ir.symbolic import Dim, dim_add, dim_div, dim_mul, dim_sub, dims_equal, is_symbolic
 from hornet.ir.types import TensorType
 
 
@@ -68,19 +68,37 @@ def _conv_general(lhs: TensorType, rhs: TensorType, *, window_strides: tuple[int
     groups = feature_group_count
     check(groups >= 1, f"feature_group_count must be >= 1, got {groups}")
     (o, i), c = rhs.shape[:2], lhs.shape[1]
-    check(not is_symbolic(i) and not is_symbolic(o), f"rhs feature dims must be static, got {rhs}")
+    check(not is_symbolic(o), f"rhs output features must be static, got {rhs}")
     check(dims_equal(c, dim_mul(i, groups)),
           f"channel mismatch: lhs has {c} input features but rhs expects {i} per group x "
-          f"feature_group_count {groups} = {i * groups}")
+          f"feature_group_count {groups} = {dim_mul(i, groups)}")
     check(o % groups == 0, f"rhs output features {o} are not divisible by feature_group_count {groups}")
-    kernel = rhs.shape[2:]
-    check(not any(is_symbolic(k) for k in kernel), f"kernel dims must be static, got {rhs}")
     spatial: list[Dim] = [
-        window_output_dim(s, window=k, stride=st, padding=p, base_dilation=ld, window_dilation=rd,
-                          what=f"spatial dim {j}")
+        _conv_output_dim(s, window=k, stride=st, padding=p, base_dilation=ld, window_dilation=rd,
+                         what=f"spatial dim {j}")
         for j, (s, k, st, p, ld, rd) in enumerate(
-            zip(lhs.shape[2:], kernel, window_strides, padding, lhs_dilation, rhs_dilation))]
+            zip(lhs.shape[2:], rhs.shape[2:], window_strides, padding, lhs_dilation, rhs_dilation))]
     return TensorType(out, [lhs.shape[0], o, *spatial])
+
+
+def _conv_output_dim(size: Dim, *, window: Dim, stride: int, padding: tuple[int, int], base_dilation: int,
+                     window_dilation: int, what: str) -> Dim:
+    """``window_output_dim``, also for a symbolic kernel dim (the kernel gradient convolves with the output
+    cotangent) and for symbolic sizes whose padded-minus-window length divides by the stride exactly."""
+    if not is_symbolic(size) and not is_symbolic(window):
+        return window_output_dim(size, window=int(window), stride=stride, padding=padding,
+                                 base_dilation=base_dilation, window_dilation=window_dilation, what=what)
+    lo, hi = padding
+    dilated = 0 if size == 0 else dim_add(dim_mul(dim_sub(size, 1), base_dilation), 1)
+    span = dim_add(dim_mul(dim_sub(window, 1), window_dilation), 1)
+    room = dim_sub(dim_add(dilated, lo + hi), span)
+    if not is_symbolic(room):
+        return 0 if room < 0 else room // stride + 1
+    try:
+        return dim_add(dim_div(room, stride), 1)
+    except ShapeError:
+        raise ShapeError(f"{what} has symbolic size {size}; a window stride of {stride} needs a static size "
+                         f"(or a padded size minus window that divides by it)") from None
 
 
 _PREFERRED = Attr("dtype", None, optional=True)
