@@ -2,6 +2,7 @@
 
 >>> import hornet
 >>> from hornet import ops
+from hornet import random
 >>> f = hornet.jit(lambda x: ops.relu(x) + 1.0)
 >>> print(hornet.trace(f.fn, hornet.TensorSpec((None, 3))))    # doctest: +SKIP
 """
@@ -11,6 +12,7 @@ from hornet.runtime.jit import jit
 from hornet.runtime.variables import Variable
 from hornet import backend
 from hornet import ops
+from hornet import random
 
 __version__ = "0.1.0"
-__all__ = ["ir", "ops", "backend", "TensorSpec", "trace", "jit", "Variable", "__version__"]
+__all__ = ["ir", "ops", "random", "backend", "TensorSpec", "trace", "jit", "Variable", "__version__"]
