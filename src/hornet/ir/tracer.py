@@ -6,10 +6,12 @@ while tracing become graph constants. Operators (``+``, ``@``, ``[]``...) are in
 """
 from __future__ import annotations
 
+import contextlib
+
 import itertools
 import threading
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -232,6 +234,18 @@ def trace_stack() -> list[Trace]:
     if stack is None:
         stack = _STATE.stack = []
     return stack
+
+
+@contextlib.contextmanager
+def outside_traces() -> Iterator[None]:
+    """Run a block eagerly even while tracing (e.g. computing a new variable's initial value)."""
+    stack = trace_stack()
+    saved = stack[:]
+    stack.clear()
+    try:
+        yield
+    finally:
+        stack[:] = saved
 
 
 def find_trace(args: Sequence[Any]) -> Trace | None:

@@ -48,8 +48,9 @@ class Backend:
         """A callable running a control-flow region eagerly (inside the backend's own rule for the prim)."""
         raise NotImplementedError
 
-    def compile(self, graph: Graph) -> Callable[..., Sequence[Any]]:
-        """A callable running ``graph`` on backend arrays, returning the list of outputs."""
+    def compile(self, graph: Graph, donate: Sequence[int] = ()) -> Callable[..., Sequence[Any]]:
+        """A callable running ``graph`` on backend arrays, returning the list of outputs. Inputs at positions
+        ``donate`` may be consumed (their buffers reused for outputs)."""
         raise NotImplementedError
 
     def lower(self, graph: Graph) -> Any:

@@ -10,6 +10,7 @@ from hornet.ir.graph import Graph
 from hornet.ir.symbolic import is_symbolic
 from hornet.ir.tracer import find_trace, trace_stack
 from hornet.runtime.backend import current_backend
+from hornet.runtime.variables import Variable
 
 
 def bind(prim_name: str, *inputs: Any, op: str | None = None, regions: tuple[Graph, ...] = (), **attrs: Any) -> Any:
@@ -22,6 +23,10 @@ def bind(prim_name: str, *inputs: Any, op: str | None = None, regions: tuple[Gra
     if prim is None:
         raise HornetError(f"unknown prim {prim_name!r}")
     attrs = normalize_attrs(prim, attrs, op)
+    for x in inputs:
+        if type(x) is Variable:  # a Variable's current value: a graph input (state) while tracing
+            inputs = tuple(v.value if type(v) is Variable else v for v in inputs)
+            break
     trace = find_trace(inputs)
     if trace is None:
         # While tracing, every prim is recorded (as JAX's "omnistaging"): a constant broadcast to [batch, 3], an

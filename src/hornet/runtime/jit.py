@@ -37,10 +37,12 @@ class _Entry:
 class Jitted:
     """A compiled callable, cached by (input tree, input types, backend). See ``hornet.jit``."""
 
-    def __init__(self, fn: Callable[..., Any], backend: str | None = None, optimize: bool = True):
+    def __init__(self, fn: Callable[..., Any], backend: str | None = None, optimize: bool = True,
+                 donate_state: bool = False):
         self.fn = fn
         self.backend_name = backend
         self.optimize = optimize
+        self.donate_state = donate_state
         self._cache: dict[Any, _Entry] = {}
         functools.update_wrapper(self, fn)
 
@@ -76,7 +78,12 @@ class Jitted:
         entry = self._cache.get(key)
         if entry is None:
             traced = self._trace(pytree.unflatten(in_tree, list(key[2])))
-            entry = self._cache[key] = _Entry(backend.compile(traced.graph), traced)
+            # donating the variables' buffers lets a training step update weights in place
+            # (only state that is written: a buffer only read stays the variable's value)
+            written = {id(o) for o in traced.state_out}
+            donate = [traced.num_args + i for i, o in enumerate(traced.state_in)
+                      if id(o) in written] if self.donate_state else []
+            entry = self._cache[key] = _Entry(backend.compile(traced.graph, donate), traced)
         traced = entry.traced
         outs = list(entry.compiled(*arrays, *state_of(traced.state_in)))
         n = len(outs) - len(traced.state_out)
@@ -84,15 +91,18 @@ class Jitted:
         return pytree.unflatten(traced.out_tree, outs[:n])
 
 
-def jit(fn: Callable[..., Any] | None = None, *, backend: str | None = None, optimize: bool = True) -> Any:
+def jit(fn: Callable[..., Any] | None = None, *, backend: str | None = None, optimize: bool = True,
+        donate_state: bool = False) -> Any:
     """Compile ``fn`` (a function of tensors using ``hornet.ops``) for the current backend.
 
     The traced graph is cleaned up (constant folding, CSE, DCE, verification) unless ``optimize=False``.
+    ``donate_state=True`` lets the compiled program reuse the buffers of the Variables it updates (the old
+    arrays become invalid, as with ``jax.jit(donate_argnums=...)``).
 
     >>> f = jit(lambda x: ops.relu(x) * 2)            # doctest: +SKIP
     >>> f(np.ones(3, "float32"))                     # traced + compiled once per input signature
     >>> print(f.lower(TensorSpec((None, 3))).as_text())   # StableHLO with a symbolic batch dim
     """
     if fn is None:
-        return functools.partial(jit, backend=backend, optimize=optimize)
-    return Jitted(fn, backend, optimize)
+        return functools.partial(jit, backend=backend, optimize=optimize, donate_state=donate_state)
+    return Jitted(fn, backend, optimize, donate_state)

@@ -34,7 +34,7 @@ class NumpyBackend(Backend):
     def region_function(self, graph: Graph) -> Callable[..., Sequence[Any]]:
         return partial(reference.run, graph)
 
-    def compile(self, graph: Graph) -> Callable[..., Sequence[Any]]:
+    def compile(self, graph: Graph, donate: Sequence[int] = ()) -> Callable[..., Sequence[Any]]:
         return partial(reference.run, graph)
 
     def lower(self, graph: Graph) -> Any:

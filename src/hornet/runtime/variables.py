@@ -12,13 +12,14 @@ array([2., 2., 2.], dtype=float32)
 from __future__ import annotations
 
 import itertools
-from typing import Any, Sequence
+import threading
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
 from hornet.ir.dtypes import DEFAULT_FLOAT, dtype as to_dtype, is_python_scalar, result_type
 from hornet.ir.errors import ShapeError
-from hornet.ir.tracer import SymbolicTensor, trace_stack
+from hornet.ir.tracer import SymbolicTensor, outside_traces, trace_stack
 from hornet.ir.types import TensorType
 from hornet.runtime.backend import current_backend
 
@@ -30,11 +31,15 @@ class Variable:
 
     def __init__(self, initializer: Any, shape: Sequence[int] | None = None, dtype: Any = None,
                  trainable: bool = True, name: str | None = None):
-        if callable(initializer):
-            if shape is None:
-                raise ShapeError(f"Variable {name or ''}: a callable initializer needs a shape")
-            initializer = initializer(tuple(shape), to_dtype(dtype or DEFAULT_FLOAT))
-        array = _host_array(initializer, dtype)
+        with outside_traces():  # a variable created while tracing (a lazy build) still gets a concrete value
+            if callable(initializer):
+                if shape is None:
+                    raise ShapeError(f"Variable {name or ''}: a callable initializer needs a shape")
+                initializer = initializer(tuple(shape), to_dtype(dtype or DEFAULT_FLOAT))
+            if isinstance(initializer, Variable):
+                initializer = initializer.numpy()
+            array = _host_array(current_backend().to_numpy(initializer)
+                                if current_backend().is_array(initializer) else initializer, dtype)
         if shape is not None and tuple(array.shape) != tuple(shape):
             raise ShapeError(f"Variable {name or ''}: initial value has shape {array.shape}, expected {tuple(shape)}")
         self.name = name or f"variable_{next(_names)}"
@@ -61,6 +66,9 @@ class Variable:
     @property
     def value(self) -> Any:
         """The current value: a backend array, or (while tracing) the symbolic tensor this trace sees."""
+        scope = _scope_of(self)
+        if scope is not None:
+            return scope.values[self]
         stack = trace_stack()
         if stack:
             return stack[-1].read_state(self, self._type)
@@ -73,6 +81,9 @@ class Variable:
         stack = trace_stack()
         if isinstance(value, Variable):
             value = value.value
+        scope = _scope_of(self)
+        if scope is not None:
+            return scope.assign(self, value)
         if isinstance(value, SymbolicTensor) or stack:
             trace = stack[-1] if stack else value.trace
             new = value if isinstance(value, SymbolicTensor) else SymbolicTensor(
@@ -119,6 +130,61 @@ class Variable:
         return f"<Variable '{self.name}' {self._type}>"
 
 
+class StateScope:
+    """Variables bound to given values for a block: reads return them and assigns replace them, touching
+    neither the variables nor the trace. A training step binds the trainable weights to the tensors it
+    differentiates with respect to, and a multi-step loop binds every piece of state to its carry.
+
+    >>> with StateScope({kernel: w}) as scope:                # doctest: +SKIP
+    ...     y = layer(x)                                      # reads w
+    >>> scope.values[kernel]                                  # w, or what was assigned in the block
+    """
+
+    def __init__(self, values: Mapping[Variable, Any]):
+        self.values: dict[Variable, Any] = dict(values)
+
+    def assign(self, var: Variable, value: Any) -> Any:
+        from hornet.runtime.bind import bind
+
+        if isinstance(value, Variable):
+            value = value.value
+        dtype = getattr(value, "dtype", None)
+        if dtype is None or to_dtype(dtype) != var.dtype:
+            value = bind("convert", value if dtype is not None else _host_array(value, var.dtype),
+                         new_dtype=var.dtype, op=f"{var.name}.assign")
+        if tuple(value.shape) != tuple(var.shape):
+            raise ShapeError(f"cannot assign a value of shape {tuple(value.shape)} to variable '{var.name}' of "
+                             f"shape {var.shape}")
+        self.values[var] = value
+        return value
+
+    def __enter__(self) -> "StateScope":
+        _scopes().append(self)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        _scopes().remove(self)
+
+
+_LOCAL = threading.local()
+
+
+def _scopes() -> list[StateScope]:
+    stack = getattr(_LOCAL, "scopes", None)
+    if stack is None:
+        stack = _LOCAL.scopes = []
+    return stack
+
+
+def _scope_of(var: Variable) -> StateScope | None:
+    stack = getattr(_LOCAL, "scopes", None)
+    if stack:
+        for scope in reversed(stack):
+            if var in scope.values:
+                return scope
+    return None
+
+
 def _host_array(value: Any, dtype: Any = None) -> np.ndarray:
     if dtype is not None:
         return np.asarray(value, dtype=to_dtype(dtype).np)
@@ -141,4 +207,4 @@ def write_back(variables: Sequence[Variable], values: Sequence[Any]) -> None:
         v._value = x
 
 
-__all__ = ["Variable", "state_of", "write_back"]
+__all__ = ["Variable", "StateScope", "state_of", "write_back"]

@@ -11,13 +11,16 @@ from hornet.ir.errors import HornetError
 from hornet.ir.tracer import SymbolicTensor, trace_stack
 from hornet.runtime.bind import bind
 from hornet.runtime.jit import jit
+from hornet.runtime.variables import StateScope, Variable
 
 
 def value_and_grad(fn: Callable[..., Any], argnums: int | Sequence[int] = 0, has_aux: bool = False
                    ) -> Callable[..., Any]:
     """A function returning ``(value, grads)`` (``((value, aux), grads)`` with ``has_aux``), like JAX.
 
-    ``fn`` returns a scalar float tensor; ``grads`` mirrors the pytree(s) at ``argnums``.
+    ``fn`` returns a scalar float tensor; ``grads`` mirrors the pytree(s) at ``argnums``. An argument may hold
+    ``hornet.Variable``s (e.g. ``model.trainable_variables``): ``fn`` then receives the same Variables, and
+    every read of them inside ``fn`` (directly or through layers) is what gets differentiated.
 
     >>> loss_and_grads = value_and_grad(lambda w, x: ops.sum(ops.square(ops.matmul(x, w))))  # doctest: +SKIP
     >>> loss, dw = loss_and_grads(w, x)
@@ -35,7 +38,11 @@ def value_and_grad(fn: Callable[..., Any], argnums: int | Sequence[int] = 0, has
         if any(n >= len(args) or n < -len(args) for n in nums):
             raise HornetError(f"value_and_grad: argnums {argnums} but the function got {len(args)} arguments")
         # Inside a trace, record into it; eagerly, compile forward + backward as one program (cached).
-        return traced(*args) if trace_stack() else compiled(*args)
+        if trace_stack():
+            return traced(*args)
+        if any(isinstance(x, Variable) for x in pytree.flatten(args)[0]):
+            return jit(lambda: traced(*args))()  # Variables are state, not arguments, of the program
+        return compiled(*args)
 
     return wrapper
 
@@ -62,19 +69,23 @@ def _value_and_grad_in_trace(fn: Callable[..., Any], args: Sequence[Any], nums: 
     args = list(args)
     nums = tuple(n % len(args) for n in nums)
     wrt_trees = {}
+    bound: dict[Variable, Any] = {}
     for n in nums:
         leaves, tree = pytree.flatten(args[n])
         fresh = []
         for i, leaf in enumerate(leaves):
-            x = _fresh(leaf)
+            x = _fresh(leaf.value if isinstance(leaf, Variable) else leaf)
+            if isinstance(leaf, Variable):
+                bound[leaf] = x
             if not x.dtype.is_floating:
                 raise HornetError(f"grad: argument {n} (leaf {i}) has dtype {x.dtype.value}; gradients are taken "
                                   "with respect to floating-point inputs only")
             fresh.append(x)
         wrt_trees[n] = (fresh, tree)
-        args[n] = pytree.unflatten(tree, fresh)
+        args[n] = pytree.unflatten(tree, [leaf if isinstance(leaf, Variable) else x for leaf, x in zip(leaves, fresh)])
     start = len(trace.graph.nodes)
-    out = fn(*args)
+    with StateScope(bound):
+        out = fn(*args)
     value, aux = out if has_aux else (out, None)
     if has_aux and not (isinstance(out, (tuple, list)) and len(out) == 2):
         raise HornetError("grad with has_aux=True: the function must return a pair (value, aux)")

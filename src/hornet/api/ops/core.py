@@ -17,6 +17,7 @@ from hornet.ir.tracer import SymbolicTensor, trace_stack
 from hornet.ir.types import TensorType, type_of_array
 from hornet.runtime.backend import current_backend
 from hornet.runtime.bind import bind
+from hornet.runtime.variables import Variable
 
 # The public ops of this file; the rest are the helpers other op files are built from.
 __all__ = ["is_tensor", "convert_to_tensor", "convert_to_numpy", "cast", "shape", "ndim", "dtype"]
@@ -24,7 +25,7 @@ __all__ = ["is_tensor", "convert_to_tensor", "convert_to_numpy", "cast", "shape"
 
 def is_tensor(x: Any) -> bool:
     """True for symbolic tensors and the current backend's arrays."""
-    if isinstance(x, SymbolicTensor):
+    if isinstance(x, (SymbolicTensor, Variable)):
         return True
     if isinstance(x, (np.ndarray, np.generic, list, tuple)) or is_python_scalar(x):
         return False  # known without asking (or importing) the backend
@@ -33,7 +34,7 @@ def is_tensor(x: Any) -> bool:
 
 def type_of(x: Any) -> TensorType:
     """The TensorType of a symbolic tensor, a backend array, a NumPy array or a Python scalar."""
-    if isinstance(x, SymbolicTensor):
+    if isinstance(x, (SymbolicTensor, Variable)):
         return x.type
     if isinstance(x, np.ndarray) or isinstance(x, np.generic):
         return type_of_array(x)
@@ -56,6 +57,8 @@ def convert_to_tensor(x: Any, dtype: Any = None, sparse: Any = None) -> Any:
     >>> convert_to_tensor([1.0, 2.0]).dtype   # doctest: +SKIP
     dtype('float32')
     """
+    if isinstance(x, Variable):
+        x = x.value
     if isinstance(x, SymbolicTensor):
         return x if dtype is None or to_dtype(dtype) == x.dtype else cast(x, dtype)
     backend = current_backend()
@@ -103,6 +106,8 @@ def convert(x: Any, dtype: Any, op: str) -> Any:
 def finish(x: Any) -> Any:
     """An op's result: symbolic and backend tensors pass; a NumPy constant (an op that bound no prim) becomes a
     backend array when eager, and stays a constant while tracing (the backend is only needed for eager values)."""
+    if isinstance(x, Variable):
+        return x.value
     if isinstance(x, SymbolicTensor) or trace_stack() or is_tensor(x):
         return x
     return convert_to_tensor(x)

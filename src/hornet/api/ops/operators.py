@@ -12,6 +12,7 @@ from hornet.api.ops import logic, math
 from hornet.api.ops.core import bind, cast
 from hornet.ir.errors import TracerError
 from hornet.ir.tracer import SymbolicTensor
+from hornet.runtime.variables import Variable
 
 __all__: list[str] = []  # installs methods; exports no ops
 
@@ -41,6 +42,8 @@ def _transpose_all(x: SymbolicTensor) -> Any:
     """``x.T``: all axes reversed (a 0-d or 1-d tensor is returned as is)."""
     if x.ndim < 2:
         return x
+    if isinstance(x, Variable):
+        x = x.value
     return bind("transpose", x, permutation=tuple(reversed(range(x.ndim))), op="transpose")
 
 
@@ -81,22 +84,25 @@ UNARY: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def install() -> None:
-    """Attach the operators and methods to SymbolicTensor (idempotent)."""
+def install(cls: type = SymbolicTensor) -> None:
+    """Attach the operators and methods to ``cls`` (SymbolicTensor, Variable; idempotent)."""
     for name, fn in BINARY.items():
-        setattr(SymbolicTensor, f"__{name}__", _binary(fn))
-        setattr(SymbolicTensor, f"__r{name}__", _binary(fn, reflected=True))
+        setattr(cls, f"__{name}__", _binary(fn))
+        setattr(cls, f"__r{name}__", _binary(fn, reflected=True))
     for name, fn in COMPARISONS.items():
-        setattr(SymbolicTensor, f"__{name}__", _binary(fn))
+        if cls is SymbolicTensor or name not in ("eq", "ne"):  # a Variable keeps identity equality and hashing
+            setattr(cls, f"__{name}__", _binary(fn))
     for name, fn in UNARY.items():
-        setattr(SymbolicTensor, f"__{name}__", fn)
-    SymbolicTensor.__array_ufunc__ = None  # `ndarray + symbolic` defers to our reflected operators
-    SymbolicTensor.__hash__ = lambda self: id(self)  # __eq__ builds a tensor, so hashing stays by identity
-    SymbolicTensor.__getitem__ = _get_item
-    SymbolicTensor.T = property(_transpose_all)
-    SymbolicTensor.astype = lambda self, dtype: cast(self, dtype)
-    SymbolicTensor.reshape = _reshape
-    SymbolicTensor.numpy = _numpy
+        setattr(cls, f"__{name}__", fn)
+    cls.__array_ufunc__ = None  # `ndarray + tensor` defers to our reflected operators
+    cls.__hash__ = lambda self: id(self)  # __eq__ builds a tensor, so hashing stays by identity
+    cls.__getitem__ = _get_item
+    cls.T = property(_transpose_all)
+    cls.astype = lambda self, dtype: cast(self, dtype)
+    cls.reshape = _reshape
+    if cls is SymbolicTensor:
+        cls.numpy = _numpy
 
 
-install()
+install(SymbolicTensor)
+install(Variable)

@@ -1,0 +1,48 @@
+"""What the outermost layer call knows and nested calls inherit: the ``training`` flag and the losses that
+layers add (``add_loss``) during this forward pass.
+
+>>> with call_context(training=True) as ctx:      # doctest: +SKIP
+...     y = model(x)
+>>> ctx.losses                                  # what layers added in that call
+"""
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import Any, Iterator
+
+_LOCAL = threading.local()
+
+
+class CallContext:
+    def __init__(self, training: bool | None):
+        self.training = training
+        self.losses: list[Any] = []
+
+
+def _stack() -> list[CallContext]:
+    stack = getattr(_LOCAL, "stack", None)
+    if stack is None:
+        stack = _LOCAL.stack = []
+    return stack
+
+
+def current() -> CallContext | None:
+    stack = _stack()
+    return stack[-1] if stack else None
+
+
+@contextlib.contextmanager
+def call_context(training: bool | None = None) -> Iterator[CallContext]:
+    """Open a context (nested contexts inherit ``training`` when given None)."""
+    outer = current()
+    if training is None and outer is not None:
+        training = outer.training
+    ctx = CallContext(training)
+    _stack().append(ctx)
+    try:
+        yield ctx
+    finally:
+        _stack().pop()
+        if outer is not None:  # losses of a nested call belong to the enclosing call too
+            outer.losses.extend(ctx.losses)

@@ -1,0 +1,1 @@
+"""hornet models: Model, Functional, Sequential and the training loop."""

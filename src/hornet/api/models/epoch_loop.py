@@ -1,0 +1,201 @@
+"""The host-side loops of fit / evaluate / predict: batches from a data adapter into the compiled steps,
+callbacks around them. Batch logs stay on the device; they become floats once per epoch (or when a callback
+asks for batch logs)."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import numpy as np
+
+from hornet.ir import pytree
+from hornet.runtime.data import Batch, make_adapter, train_validation_split
+
+
+def _host(tree: Any) -> Any:
+    """float64 host data becomes float32 (Keras's floatx); everything else keeps its dtype."""
+    def one(a: Any) -> Any:
+        if isinstance(a, np.ndarray) and a.dtype == np.float64:
+            return a.astype(np.float32)
+        return a
+
+    return pytree.tree_map(one, tree)
+
+
+def _pack(batch: Batch, with_sw: bool) -> Any:
+    x = _host(batch.x)
+    if batch.y is None:
+        return (x,)
+    y = _host(batch.y)
+    return (x, y, batch.sample_weight) if with_sw else (x, y)
+
+
+def _chunks(batches: Iterator[Batch], k: int, with_sw: bool) -> Iterator[tuple[Any, np.ndarray, int]]:
+    """(data, mask, number of batches) per step call; with k > 1, k batches stacked (all-padding fill)."""
+    if k == 1:
+        for b in batches:
+            yield _pack(b, with_sw), b.mask, 1
+        return
+    group: list[Batch] = []
+    for b in batches:
+        group.append(b)
+        if len(group) == k:
+            yield _stack(group, k, with_sw)
+            group = []
+    if group:
+        yield _stack(group, k, with_sw)
+
+
+def _stack(group: list[Batch], k: int, with_sw: bool) -> tuple[Any, np.ndarray, int]:
+    n = len(group)
+    filled = group + [group[-1]._replace(mask=np.zeros_like(group[-1].mask))] * (k - n)
+    packed = [_pack(b, with_sw) for b in filled]
+    leaves = [pytree.flatten(p)[0] for p in packed]
+    tree = pytree.flatten(packed[0])[1]
+    data = pytree.unflatten(tree, [np.stack(parts) for parts in zip(*leaves)])
+    return data, np.stack([b.mask for b in filled]), n
+
+
+def _floats(logs: Any) -> dict[str, float]:
+    return {k: float(np.asarray(v)) for k, v in (logs or {}).items()}
+
+
+def _verbose(verbose: Any) -> int:
+    return 1 if verbose == "auto" else int(verbose)
+
+
+def _callbacks(model: Any, callbacks: Any, verbose: int, epochs: int, steps: int | None) -> Any:
+    from hornet.api.callbacks import CallbackList
+
+    return CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=model, verbose=verbose,
+                        epochs=epochs, steps=steps)
+
+
+def _has_sample_weight(adapter: Any, sample_weight: Any, class_weight: Any) -> bool:
+    if sample_weight is not None or class_weight is not None:
+        return True
+    sw = adapter.peek().sample_weight
+    return any(not np.all(np.asarray(a) == 1.0) for a in pytree.flatten(sw)[0])
+
+
+def fit(model: Any, x: Any, y: Any, batch_size: Any, epochs: int, verbose: Any, callbacks: Any,
+        validation_split: float, validation_data: Any, shuffle: Any, class_weight: Any, sample_weight: Any,
+        initial_epoch: int, steps_per_epoch: Any, validation_steps: Any, validation_batch_size: Any,
+        validation_freq: int) -> Any:
+    if validation_split and validation_data is None:
+        (x, y, sample_weight), validation_data = train_validation_split((x, y, sample_weight), validation_split)
+    adapter = make_adapter(x, y, sample_weight, batch_size, steps_per_epoch, shuffle, class_weight)
+    verbose = _verbose(verbose)
+    k = model.steps_per_execution
+    first = adapter.peek()
+    model._prepare(_host(first.x))
+    with_sw = _has_sample_weight(adapter, sample_weight, class_weight)
+    step = model._step("train")
+    cbs = _callbacks(model, callbacks, verbose, epochs, adapter.num_batches)
+    val_adapter = None
+    if validation_data is not None:
+        vx, vy, vsw = _unpack_validation(validation_data)
+        val_adapter = make_adapter(vx, vy, vsw, validation_batch_size or batch_size or adapter.batch_size,
+                                   validation_steps)
+    model.stop_training = False
+    cbs.on_train_begin()
+    epoch_logs: dict[str, float] = {}
+    for epoch in range(initial_epoch, epochs):
+        model.reset_metrics()
+        cbs.on_epoch_begin(epoch)
+        logs: Any = None
+        index = 0
+        for data, mask, n in _chunks(adapter.iterate_epoch(), k, with_sw):
+            cbs.on_train_batch_begin(index)
+            logs = step(data, mask)
+            index += n
+            cbs.on_train_batch_end(index - 1, logs)
+            if model.stop_training:
+                break
+        if logs is None:
+            raise ValueError("fit: the training data yielded no batches in this epoch")
+        epoch_logs = _floats(logs)
+        if val_adapter is not None and (epoch + 1) % validation_freq == 0:
+            val_logs = _evaluate_adapter(model, val_adapter, None)
+            epoch_logs.update({f"val_{name}": value for name, value in val_logs.items()})
+        cbs.on_epoch_end(epoch, epoch_logs)
+        if model.stop_training:
+            break
+    cbs.on_train_end(epoch_logs)
+    return model.history
+
+
+def _unpack_validation(data: Any) -> tuple[Any, Any, Any]:
+    if isinstance(data, (tuple, list)) and len(data) in (2, 3):
+        return (data[0], data[1], data[2] if len(data) == 3 else None)
+    return data, None, None
+
+
+def _evaluate_adapter(model: Any, adapter: Any, cbs: Any) -> dict[str, float]:
+    model._prepare(_host(adapter.peek().x))
+    with_sw = _has_sample_weight(adapter, None, None)
+    step = model._step("test")
+    model.reset_metrics()
+    logs: Any = None
+    index = 0
+    for data, mask, n in _chunks(adapter.iterate_epoch(), model.steps_per_execution, with_sw):
+        if cbs is not None:
+            cbs.on_test_batch_begin(index)
+        logs = step(data, mask)
+        index += n
+        if cbs is not None:
+            cbs.on_test_batch_end(index - 1, logs)
+    return _floats(logs)
+
+
+def evaluate(model: Any, x: Any, y: Any, batch_size: Any, verbose: Any, sample_weight: Any, steps: Any,
+             callbacks: Any) -> dict[str, float]:
+    adapter = make_adapter(x, y, sample_weight, batch_size, steps)
+    verbose = _verbose(verbose)
+    cbs = _callbacks(model, callbacks, verbose, 1, adapter.num_batches)
+    cbs.on_test_begin()
+    logs = _evaluate_adapter(model, adapter, cbs)
+    cbs.on_test_end(logs)
+    return logs
+
+
+def predict(model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callbacks: Any) -> Any:
+    adapter = make_adapter(x, None, None, batch_size, steps)
+    verbose = _verbose(verbose)
+    model._prepare(_host(adapter.peek().x))
+    step = model._step("predict")
+    cbs = _callbacks(model, callbacks, verbose, 1, adapter.num_batches)
+    cbs.on_predict_begin()
+    pieces: list[list[np.ndarray]] = []
+    tree = None
+    for index, batch in enumerate(adapter.iterate_epoch()):
+        cbs.on_predict_batch_begin(index)
+        out = step((_host(batch.x),), batch.mask)
+        leaves, tree = pytree.flatten(out)
+        real = batch.num_real
+        pieces.append([np.asarray(a)[:real] for a in leaves])
+        cbs.on_predict_batch_end(index, {"outputs": out})
+    cbs.on_predict_end()
+    if tree is None:
+        raise ValueError("predict: the input data yielded no batches")
+    return pytree.unflatten(tree, [np.concatenate(parts) for parts in zip(*pieces)])
+
+
+def run_one_batch(model: Any, kind: str, x: Any, y: Any, sample_weight: Any, class_weight: Any) -> Any:
+    """train_on_batch / test_on_batch / predict_on_batch: the whole input is one batch."""
+    x_leaves = pytree.flatten(x)[0]
+    rows = len(x_leaves[0]) if x_leaves else 0
+    adapter = make_adapter(x, y, sample_weight, max(rows, 1), None, False, class_weight)
+    batch = adapter.peek()
+    model._prepare(_host(batch.x))
+    if kind == "predict":
+        out = model._step("predict")((_host(batch.x),), batch.mask)
+        return pytree.tree_map(lambda a: np.asarray(a), out)
+    with_sw = _has_sample_weight(adapter, sample_weight, class_weight)
+    if model.steps_per_execution > 1:
+        data, mask, _ = _stack([batch], model.steps_per_execution, with_sw)
+    else:
+        data, mask = _pack(batch, with_sw), batch.mask
+    return _floats(model._step(kind)(data, mask))
+
+
+__all__ = ["fit", "evaluate", "predict", "run_one_batch"]

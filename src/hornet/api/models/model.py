@@ -1,0 +1,121 @@
+"""``hornet.Model``: a Layer that trains. ``Model(inputs, outputs)`` builds a functional model; a subclass
+defines ``call``; ``hornet.Sequential`` stacks layers.
+
+>>> class MLP(hornet.Model):                                     # doctest: +SKIP
+...     def __init__(self):
+...         super().__init__()
+...         self.hidden = layers.Dense(64, activation="relu")
+...         self.out = layers.Dense(10)
+...     def call(self, x):
+...         return self.out(self.hidden(x))
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from hornet.api.layers import call_context as ctx_mod
+from hornet.api.layers.keras_tensor import any_keras_tensor
+from hornet.api.layers.layer import Layer
+from hornet.api.models.trainer import Trainer
+from hornet.ir.tracer import trace_stack
+
+
+class Model(Trainer, Layer):
+    def __new__(cls, *args: Any, **kwargs: Any) -> "Model":
+        if cls is Model and (len(args) >= 2 or ("inputs" in kwargs and "outputs" in kwargs)
+                             or (len(args) == 1 and "outputs" in kwargs)):
+            from hornet.api.models.functional import Functional
+
+            return Functional.__new__(Functional, *args, **kwargs)
+        return super().__new__(cls, *args, **kwargs)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        if type(self) is Model and (args or "inputs" in kwargs):
+            raise TypeError("Model(inputs, outputs) takes the functional-model arguments")
+        trainable = kwargs.pop("trainable", True)
+        name = kwargs.pop("name", None)
+        dtype = kwargs.pop("dtype", None)
+        Layer.__init__(self, trainable=trainable, name=name, dtype=dtype, **kwargs)
+        Trainer.__init__(self)
+        self._call_losses: list[Any] = []
+        self._jitted_calls: dict[Any, Any] = {}
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if any_keras_tensor(args, kwargs):
+            return Layer.__call__(self, *args, **kwargs)
+        if not trace_stack() and len(args) == 1 and set(kwargs) <= {"training"}:
+            # Called on concrete data: trace once per input signature, compile, cache, run (as hornet.jit).
+            if getattr(self, "_input_spec_tree", None) is None:
+                from hornet.ir import pytree
+
+                object.__setattr__(self, "_input_spec_tree", pytree.tree_map(
+                    lambda a: (tuple(a.shape), str(getattr(a, "dtype", "float32"))), args[0]))
+            return self._compiled_call(bool(kwargs.get("training") or False))(args[0])
+        with ctx_mod.call_context(kwargs.get("training")) as ctx:
+            out = Layer.__call__(self, *args, **kwargs)
+        self._call_losses = ctx.losses
+        return out
+
+    def _compiled_call(self, training: bool) -> Any:
+        fn = self._jitted_calls.get(training)
+        if fn is None:
+            from hornet.runtime.jit import jit
+
+            def forward(x: Any) -> Any:
+                return self(x, training=training)
+
+            fn = self._jitted_calls[training] = jit(forward)
+        return fn
+
+    @property
+    def losses(self) -> list[Any]:
+        """Regularization terms from the current weights, plus the ``add_loss`` terms of the latest call."""
+        return self.regularization_losses() + list(self._call_losses)
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """A sub-layer by name or by index (Keras semantics)."""
+        if index is not None:
+            if name is not None:
+                raise ValueError("get_layer: pass either name or index, not both")
+            if not -len(self.layers) <= index < len(self.layers):
+                raise ValueError(f"get_layer: index {index} is out of range: the model has {len(self.layers)} layers")
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}")
+
+    def summary(self, line_length: int | None = None, positions: Any = None, print_fn: Any = None,
+                expand_nested: bool = False, show_trainable: bool = False, layer_range: Any = None) -> None:
+        from hornet.api.models.summary import print_summary
+
+        print_summary(self, line_length=line_length, print_fn=print_fn, show_trainable=show_trainable)
+
+    def get_config(self) -> dict[str, Any]:
+        return Layer.get_config(self)
+
+    # --- saving (hornet.api.saving) -----------------------------------------------------------------------------
+
+    def save(self, filepath: str, overwrite: bool = True, **kwargs: Any) -> None:
+        """Save config, IR graphs, weights and optimizer state to a ``.hornet`` (or ``.keras``) zip file."""
+        from hornet.api.saving.model_file import save_model
+
+        save_model(self, filepath, overwrite=overwrite)
+
+    def save_weights(self, filepath: str, overwrite: bool = True) -> None:
+        from hornet.api.saving.weights_file import save_weights
+
+        save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath: str, skip_mismatch: bool = False) -> None:
+        from hornet.api.saving.weights_file import load_weights
+
+        load_weights(self, filepath, skip_mismatch=skip_mismatch)
+
+    def export(self, filepath: str, format: str = "hornet", **kwargs: Any) -> None:
+        from hornet.api.saving.model_file import save_model
+
+        save_model(self, filepath, overwrite=True)
+
+
+__all__ = ["Model"]

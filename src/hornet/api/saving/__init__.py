@@ -1,0 +1,1 @@
+"""Saving: configs as data, models as zips of config + IR + safetensors weights."""
