@@ -13,4 +13,6 @@ def public_names(files: Iterable[str], exclude: Iterable[str] = ()) -> dict[str,
     for f in files:
         mod = importlib.import_module(f"hornet.api.ops.{f}")
         out.update({n: getattr(mod, n) for n in mod.__all__ if n not in skip})
-    return out
+    from hornet.ops._functional import wrap_all
+
+    return wrap_all(out)

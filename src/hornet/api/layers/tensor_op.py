@@ -11,7 +11,8 @@ from hornet.api.layers.layer import Layer
 
 
 class TensorOp(Layer):
-    def __init__(self, op: str, swap: bool = False, key: Any = None, **kwargs: Any):
+    def __init__(self, op: str, swap: bool = False, key: Any = None, op_kwargs: dict[str, Any] | None = None,
+                 **kwargs: Any):
         from hornet import ops
 
         if not hasattr(ops, op) and op != "get_item":
@@ -20,6 +21,7 @@ class TensorOp(Layer):
         self.op = op
         self.swap = swap
         self.key = key
+        self.op_kwargs = dict(op_kwargs or {})
 
     def call(self, *args: Any) -> Any:
         from hornet import ops
@@ -29,7 +31,8 @@ class TensorOp(Layer):
             return args[0][decode_key(self.key)]
         if self.swap:
             args = tuple(reversed(args))
-        return getattr(ops, self.op)(*args)
+        return getattr(ops, self.op)(*args, **self.op_kwargs)
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "op": self.op, "swap": self.swap, "key": self.key}
+        return {**super().get_config(), "op": self.op, "swap": self.swap, "key": self.key,
+                "op_kwargs": self.op_kwargs}

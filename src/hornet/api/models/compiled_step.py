@@ -89,14 +89,26 @@ class MultiStep:
         return pytree.tree_map(lambda l: ops.take(l, last, axis=0), logs_k)
 
 
+def input_signature(x: Any) -> Any:
+    """The structure of model inputs as TensorSpecs with the batch dim None (what a saved model records)."""
+    from hornet.api.ops.core import type_of
+    from hornet.ir.tracer import TensorSpec
+
+    def one(a: Any) -> TensorSpec:
+        t = type_of(a)
+        return TensorSpec((None,) + tuple(d if isinstance(d, int) else None for d in t.shape[1:]), t.dtype)
+
+    return pytree.tree_map(one, x)
+
+
 def ensure_built(model: Any, x_example: Any) -> None:
     """Create the model's weights (by tracing its forward once) if any layer is still unbuilt."""
     if getattr(model, "_input_spec_tree", None) is None:
-        model._input_spec_tree = pytree.tree_map(lambda a: (tuple(a.shape), str(a.dtype)), x_example)
+        model._input_spec_tree = input_signature(x_example)
     if model.built and all(layer.built for layer in model._flatten_layers()):
         return
     trace_function(lambda x: model(x, training=False), [x_example], name="build")
     model.built = True
 
 
-__all__ = ["make_step", "ensure_built", "MultiStep"]
+__all__ = ["make_step", "ensure_built", "input_signature", "MultiStep"]

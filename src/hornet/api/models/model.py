@@ -46,10 +46,9 @@ class Model(Trainer, Layer):
         if not trace_stack() and len(args) == 1 and set(kwargs) <= {"training"}:
             # Called on concrete data: trace once per input signature, compile, cache, run (as hornet.jit).
             if getattr(self, "_input_spec_tree", None) is None:
-                from hornet.ir import pytree
+                from hornet.api.models.compiled_step import input_signature
 
-                object.__setattr__(self, "_input_spec_tree", pytree.tree_map(
-                    lambda a: (tuple(a.shape), str(getattr(a, "dtype", "float32"))), args[0]))
+                object.__setattr__(self, "_input_spec_tree", input_signature(args[0]))
             return self._compiled_call(bool(kwargs.get("training") or False))(args[0])
         with ctx_mod.call_context(kwargs.get("training")) as ctx:
             out = Layer.__call__(self, *args, **kwargs)
@@ -93,6 +92,14 @@ class Model(Trainer, Layer):
 
     def get_config(self) -> dict[str, Any]:
         return Layer.get_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> "Model":
+        if cls is Model and "nodes" in config and "layers" in config:  # a functional model's config
+            from hornet.api.models.functional import Functional
+
+            return Functional.from_config(config, custom_objects)
+        return cls(**config)
 
     # --- saving (hornet.api.saving) -----------------------------------------------------------------------------
 

@@ -51,14 +51,14 @@ def input_specs(model: Any) -> Any:
     if spec is None:
         raise ValueError(f"model '{model.name}' has never been called, so its input shape is unknown; call it on "
                          "data (or fit it) before saving")
-    return pytree.tree_map(lambda s: TensorSpec(("batch",) + tuple(s[0][1:]), s[1]), spec)
+    return pytree.tree_map(lambda s: TensorSpec(("batch",) + tuple(s.shape[1:]), s.dtype), spec)
 
 
 def _spec_json(specs: Any) -> Any:
     leaves, tree = pytree.flatten(specs)
     return {"tree": tree.to_json(),
             "leaves": [{"shape": [None if not isinstance(d, int) else d for d in s.shape],
-                        "dtype": str(s.type.dtype.name)} for s in leaves]}
+                        "dtype": s.dtype.name} for s in leaves]}
 
 
 def _weight_names(model: Any) -> list[str]:

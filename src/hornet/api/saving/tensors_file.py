@@ -33,10 +33,10 @@ def dump(arrays: dict[str, np.ndarray], metadata: dict[str, str] | None = None) 
         header["__metadata__"] = {str(k): str(v) for k, v in metadata.items()}
     chunks, offset = [], 0
     for name, array in arrays.items():
-        a = np.ascontiguousarray(array)
+        a = np.asarray(array)  # (np.ascontiguousarray would make a 0-d array 1-d)
         if a.dtype not in _NAMES:
             raise TypeError(f"can't save array '{name}' of dtype {a.dtype}")
-        raw = a.tobytes()
+        raw = np.ascontiguousarray(a).tobytes()
         header[name] = {"dtype": _NAMES[a.dtype], "shape": list(a.shape), "data_offsets": [offset, offset + len(raw)]}
         chunks.append(raw)
         offset += len(raw)
