@@ -1,7 +1,8 @@
-"""The ``hornet`` command: inspect and compile serialized hornet graphs.
+"""The ``hornet`` command: inspect and compile serialized hornet graphs and saved models.
 
     hornet inspect model.graph.json             # the IR as text, with prim counts
     hornet compile model.graph.json -o out/     # StableHLO text + a serialized jax.export artifact
+    hornet compile model.hornet -o out/         # a saved model's forward pass, weights baked in
 """
 from __future__ import annotations
 
@@ -19,7 +20,26 @@ def _load(path: str):
     p = Path(path)
     if not p.is_file():
         raise HornetError(f"{path}: no such file")
+    if p.suffix in (".hornet", ".keras"):
+        return _model_forward(path)
     return Graph.from_json(p.read_bytes())
+
+
+def _model_forward(path: str):
+    """The inference graph of a saved model, its variables turned into constants (no Python classes needed)."""
+    from hornet.api.saving.graph_model import GraphModel
+    from hornet.api.saving.model_file import ModelFileError, read_entries
+
+    try:
+        model = GraphModel.from_entries(read_entries(path), path, missing="")
+    except ModelFileError as e:
+        raise HornetError(str(e)) from None
+    graph = model.graph
+    n = len(model.input_specs)
+    for value, array in zip(graph.inputs[n:], model._state):
+        graph.constants[value] = array
+    graph.inputs = graph.inputs[:n]
+    return graph
 
 
 def _inspect(args: argparse.Namespace) -> int:
@@ -38,7 +58,7 @@ def _compile(args: argparse.Namespace) -> int:
     lowered = get_backend("jax").lower(graph)
     out = Path(args.output)
     out.mkdir(parents=True, exist_ok=True)
-    stem = Path(args.graph).name.removesuffix(".json").removesuffix(".graph")
+    stem = Path(args.graph).name.removesuffix(".json").removesuffix(".graph").removesuffix(".hornet")
     (out / f"{stem}.mlir").write_text(lowered.as_text())
     (out / f"{stem}.jax_export").write_bytes(lowered.serialize())
     print(f"wrote {out / (stem + '.mlir')} and {out / (stem + '.jax_export')}")
@@ -49,10 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hornet", description="Inspect and compile hornet graphs.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("inspect", help="print a serialized graph as readable IR")
-    p.add_argument("graph", help="a .graph.json file written by Graph.to_json()")
+    p.add_argument("graph", help="a .graph.json file written by Graph.to_json(), or a .hornet model file")
     p.set_defaults(run=_inspect)
     p = sub.add_parser("compile", help="lower a serialized graph to StableHLO and a jax.export artifact")
-    p.add_argument("graph", help="a .graph.json file written by Graph.to_json()")
+    p.add_argument("graph", help="a .graph.json file written by Graph.to_json(), or a .hornet model file")
     p.add_argument("-o", "--output", default=".", help="output folder (default: current folder)")
     p.set_defaults(run=_compile)
     return parser

@@ -115,7 +115,9 @@ def fit(model: Any, x: Any, y: Any, batch_size: Any, epochs: int, verbose: Any, 
             raise ValueError("fit: the training data yielded no batches in this epoch")
         epoch_logs = _floats(logs)
         if val_adapter is not None and (epoch + 1) % validation_freq == 0:
-            val_logs = _evaluate_adapter(model, val_adapter, None)
+            cbs.on_test_begin()
+            val_logs = _evaluate_adapter(model, val_adapter, cbs)
+            cbs.on_test_end(val_logs)
             epoch_logs.update({f"val_{name}": value for name, value in val_logs.items()})
         cbs.on_epoch_end(epoch, epoch_logs)
         if model.stop_training:
