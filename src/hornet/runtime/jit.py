@@ -5,6 +5,8 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Callable
 
+import numpy as np
+
 from hornet.ir import passes, pytree
 from hornet.ir.graph import Graph
 from hornet.ir.tracer import Traced, trace_function, trace_stack
@@ -73,7 +75,8 @@ class Jitted:
             return self.fn(*args)
         backend = self.backend
         leaves, in_tree = pytree.flatten(args)
-        arrays = [backend.asarray(x) for x in leaves]
+        # NumPy arrays go to the compiled program as they are (one host-to-device copy inside the call)
+        arrays = [x if type(x) is np.ndarray else backend.asarray(x) for x in leaves]
         key = (backend.name, in_tree, tuple(backend.type_of(a) for a in arrays))
         entry = self._cache.get(key)
         if entry is None:
