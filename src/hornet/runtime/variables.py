@@ -126,6 +126,12 @@ class Variable:
         out = self.numpy()
         return out.astype(dtype) if dtype is not None else out
 
+    def __float__(self) -> float:
+        return float(self.numpy())
+
+    def __int__(self) -> int:
+        return int(self.numpy())
+
     def __repr__(self) -> str:
         return f"<Variable '{self.name}' {self._type}>"
 
