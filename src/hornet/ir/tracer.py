@@ -139,6 +139,7 @@ class Trace:
         self.custom_vjps: dict[int, tuple[Any, list[Value | None]]] = {}
         # Mutable state (variables, RNG seeds) seen by this trace, keyed by id(owner): (owner, input, latest).
         self.state: dict[int, tuple[Any, Value, SymbolicTensor]] = {}
+        self.eager_region = False  # a control-flow region traced outside of any enclosing trace
 
     def read_state(self, owner: Any, type: TensorType) -> SymbolicTensor:
         """The current value of a piece of state (e.g. a Variable) inside this trace.
@@ -154,6 +155,10 @@ class Trace:
             inner = SymbolicTensor(self._capture(outer), self)
             self.state[id(owner)] = (owner, inner.value, inner)
             return inner
+        if self.eager_region:  # a region run eagerly (eager ops.scan/cond): the state's current value is a constant
+            t = SymbolicTensor(self.constant(np.asarray(owner.numpy())), self)
+            self.state[id(owner)] = (owner, t.value, t)
+            return t
         v = Value(type, name=getattr(owner, "name", None))
         self.graph.inputs.append(v)
         t = SymbolicTensor(v, self)
@@ -162,7 +167,7 @@ class Trace:
 
     def write_state(self, owner: Any, value: SymbolicTensor) -> None:
         """Record a new value for a piece of state; callers of the traced function write it back."""
-        if self.parent is not None:
+        if self.parent is not None or self.eager_region:
             raise TracerError(f"assigning {getattr(owner, 'name', 'a variable')} inside a control-flow branch "
                               "or a differentiated function is not supported; return the new value instead")
         old = self.read_state(owner, value.type)
@@ -295,6 +300,7 @@ def trace_region(fn: Callable[..., Any], args: Sequence[Any], name: str = "regio
     """
     stack = trace_stack()
     tr = Trace(name, parent=stack[-1] if stack else None)
+    tr.eager_region = not stack
     leaves, in_tree = pytree.flatten(tuple(args))
     fresh = _fresh_symbols()
     symbolic = [tr.new_input(spec_type(s, fresh)) for s in leaves]
