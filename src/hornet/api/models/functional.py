@@ -102,8 +102,7 @@ class Functional(Model):
             args, kwargs = pytree.tree_map(fill, (node.args, node.kwargs))
             in_kts = node.input_tensors
             in_mask = masks.get(id(in_kts[0])) if len(in_kts) == 1 else None
-            if in_mask is not None and "mask" not in kwargs and "mask" in _params(type(layer).call):
-                kwargs["mask"] = in_mask
+            _fill_masks(layer, node, masks, kwargs, in_mask)
             if training is not None:
                 kwargs.setdefault("training", training)
             outs = layer(*args, **kwargs)
@@ -227,6 +226,32 @@ def _topological_nodes(inputs: list[KerasTensor], outputs: list[KerasTensor]) ->
     for t in outputs:
         visit_tensor(t)
     return order
+
+
+def _mask_of(masks: dict[int, Any], x: Any) -> Any:
+    return masks.get(id(x)) if isinstance(x, KerasTensor) else None
+
+
+def _fill_masks(layer: Layer, node: Node, masks: dict[int, Any], kwargs: dict[str, Any], in_mask: Any) -> None:
+    """Pass the masks of a node's inputs to the layer's mask arguments, as Keras propagates them."""
+    params = _params(type(layer).call)
+    if "query_mask" in params:  # attention layers taking (query, value, key) as separate arguments
+        names = [n for n in params if n in ("query", "value", "key")]
+        given = dict(zip(names, node.args))
+        given.update({k: v for k, v in node.kwargs.items() if k in names})
+        for name in names:
+            m = _mask_of(masks, given.get(name))
+            if m is not None and kwargs.get(f"{name}_mask") is None:
+                kwargs[f"{name}_mask"] = m
+        return
+    if "mask" not in params or kwargs.get("mask") is not None:
+        return
+    if in_mask is not None:
+        kwargs["mask"] = in_mask
+    elif node.args and isinstance(node.args[0], (list, tuple)):  # e.g. Attention([query, value])
+        per_input = [_mask_of(masks, x) for x in node.args[0]]
+        if any(m is not None for m in per_input):
+            kwargs["mask"] = per_input
 
 
 def _check_input(model: Layer, spec: KerasTensor, x: Any) -> None:
