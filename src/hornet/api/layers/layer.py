@@ -308,8 +308,13 @@ class Layer:
         with ctx_mod.call_context(training):
             outputs = self.call(*args, **kwargs)
         if self.activity_regularizer is not None:
+            from hornet import ops
+
             for out in pytree.flatten(outputs)[0]:
-                self.add_loss(self.activity_regularizer(out))
+                loss = self.activity_regularizer(out)
+                if len(out.shape) > 0:  # per sample, as Keras: divided by the batch size
+                    loss = loss / ops.cast(ops.shape(out)[0], loss.dtype)
+                self.add_loss(loss)
         return outputs
 
     def _autocast(self, x: Any) -> Any:
