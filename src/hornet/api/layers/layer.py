@@ -302,9 +302,8 @@ class Layer:
             training = outer.training
         if training is not None and ("training" in call_params or _has_var_kwargs(type(self).call)):
             kwargs["training"] = training
-        if "mask" in kwargs and kwargs["mask"] is None and "mask" not in call_params \
-                and not _has_var_kwargs(type(self).call):
-            kwargs.pop("mask")
+        if "mask" in kwargs and "mask" not in call_params and not _has_var_kwargs(type(self).call):
+            kwargs.pop("mask")  # as Keras: a mask reaches only layers whose call takes one
         with ctx_mod.call_context(training):
             outputs = self.call(*args, **kwargs)
         if self.activity_regularizer is not None:

@@ -50,12 +50,13 @@ def moments(x: Any, axes: int | Sequence[int], keepdims: bool = False, synchroni
     return m, var
 
 
-def _along(v: Any, x_shape: Sequence[Any], axis: int, op: str, what: str) -> Any:
-    """A 1-D per-channel vector broadcast along ``axis`` of ``x_shape``."""
+def _vector(v: Any, dtype: Any, op: str, what: str) -> Any:
+    """A 1-D per-channel vector (an error names it otherwise)."""
+    v = as_tensor(v, dtype)
     t = type_of(v)
     if t.ndim != 1:
         raise ShapeError(f"{op}: {what} must be 1-D (one value per channel), got shape {fmt_shape(t.shape)}")
-    return L.broadcast_in_dim(v, x_shape, (axis,), op)
+    return v
 
 
 def batch_normalization(x: Any, mean: Any, variance: Any, axis: int, offset: Any = None, scale: Any = None,
@@ -71,15 +72,15 @@ def batch_normalization(x: Any, mean: Any, variance: Any, axis: int, offset: Any
     d = type_of(x).dtype
     shape = type_of(x).shape
     ax = normalize_axis(axis, len(shape), op)
-    mean_, var_ = (_along(as_tensor(v, d), shape, ax, op, name) for v, name in ((mean, "mean"),
-                                                                               (variance, "variance")))
-    inv = unary("rsqrt", L.add(var_, epsilon, op), op)
+    # scale and shift are computed per channel, then broadcast once: x * inv + shift
+    inv = unary("rsqrt", L.add(_vector(variance, d, op, "variance"), epsilon, op), op)
     if scale is not None:
-        inv = L.mul(inv, _along(as_tensor(scale, d), shape, ax, op, "scale"), op)
-    shift = L.mul(unary("neg", mean_, op), inv, op)
+        inv = L.mul(inv, _vector(scale, d, op, "scale"), op)
+    shift = L.mul(unary("neg", _vector(mean, d, op, "mean"), op), inv, op)
     if offset is not None:
-        shift = L.add(shift, _along(as_tensor(offset, d), shape, ax, op, "offset"), op)
-    return L.add(L.mul(x, inv, op), shift, op)
+        shift = L.add(shift, _vector(offset, d, op, "offset"), op)
+    return L.add(L.mul(x, L.broadcast_in_dim(inv, shape, (ax,), op), op),
+                 L.broadcast_in_dim(shift, shape, (ax,), op), op)
 
 
 def _param(v: Any, x_shape: Sequence[Any], axes: Sequence[int], dtype: Any, op: str, what: str) -> Any:
