@@ -58,12 +58,14 @@ class CompiledLoss:
         self.losses: list[Any] | None = None
         self.names: list[str] = []
 
-    def build(self, y_pred: Any) -> None:
-        from hornet.api import losses
+    def build(self, y_true: Any, y_pred: Any) -> None:
+        from hornet.api.losses.resolve import resolve
 
         self.names, outs = _outputs(y_pred, self.output_names)
+        targets = _targets(y_true, self.names) if len(outs) > 1 else pytree.flatten(y_true)[0][:1]
         specs = _per_output(self.spec, self.names, "loss")
-        self.losses = [_as_loss(losses.get(s)) if s is not None else None for s in specs]
+        self.losses = [_as_loss(resolve(s, tuple(getattr(yt, "shape", ())), tuple(yp.shape)))
+                       if s is not None else None for s, yt, yp in zip(specs, targets, outs)]
         weights = _per_output(self.loss_weights, self.names, "loss_weights") if self.loss_weights is not None \
             else [1.0] * len(self.names)
         self.weights = [1.0 if w is None else float(w) for w in weights]
@@ -72,7 +74,7 @@ class CompiledLoss:
         from hornet import ops
 
         if self.losses is None:
-            self.build(y_pred)
+            self.build(y_true, y_pred)
         _, outs = _outputs(y_pred, self.output_names)
         targets = _targets(y_true, self.names) if len(outs) > 1 else pytree.flatten(y_true)[0][:1]
         total = None

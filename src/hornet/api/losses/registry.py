@@ -1,0 +1,116 @@
+"""Looking up losses by name, and their data-only serialized form (Keras's ``serialize``/``deserialize``/``get``).
+
+Serialized objects are dicts ``{"module", "class_name", "config", "registered_name"}`` as Keras writes them; Keras's
+own ``"keras.losses"`` dicts load too. Nothing is imported or evaluated from the dict: names are looked up in the
+table of built-in losses (plus ``custom_objects``).
+
+>>> get("mse").__name__
+'mean_squared_error'
+>>> deserialize(serialize(get("Huber"))).name
+'huber_loss'
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+from hornet.api.losses import classes as C
+from hornet.api.losses import crossentropy as ce
+from hornet.api.losses import functions as fn
+from hornet.api.losses import overlap
+from hornet.api.losses.loss import Loss, LossFunctionWrapper
+
+__all__ = ["ALL_OBJECTS", "serialize", "deserialize", "get"]
+
+MODULE = "hornet.losses"
+
+_CLASSES = [Loss, LossFunctionWrapper, *(getattr(C, n) for n in C.__all__)]
+_FUNCTIONS = [*(getattr(fn, n) for n in fn.__all__),
+              *(getattr(ce, n) for n in ce.__all__ if not n.endswith("_masked")),
+              *(getattr(overlap, n) for n in overlap.__all__)]
+
+ALL_OBJECTS: dict[str, Any] = {obj.__name__: obj for obj in (*_CLASSES, *_FUNCTIONS)}
+ALL_OBJECTS.update({
+    "bce": ce.binary_crossentropy, "BCE": ce.binary_crossentropy,
+    "kld": fn.kl_divergence, "KLD": fn.kl_divergence,
+    "mae": fn.mean_absolute_error, "MAE": fn.mean_absolute_error,
+    "mse": fn.mean_squared_error, "MSE": fn.mean_squared_error,
+    "mape": fn.mean_absolute_percentage_error, "MAPE": fn.mean_absolute_percentage_error,
+    "msle": fn.mean_squared_logarithmic_error, "MSLE": fn.mean_squared_logarithmic_error,
+})
+
+
+def serialize(obj: Any) -> Any:
+    """A JSON-ready description of a loss object or loss function (strings and None pass through).
+
+    >>> serialize(C.MeanSquaredError())["class_name"]
+    'MeanSquaredError'
+    """
+    if obj is None or isinstance(obj, str):
+        return obj
+    if isinstance(obj, Loss):
+        cls = type(obj)
+        builtin = ALL_OBJECTS.get(cls.__name__) is cls
+        return {"module": MODULE if builtin else cls.__module__, "class_name": cls.__name__,
+                "config": obj.get_config(), "registered_name": None if builtin else cls.__name__}
+    if inspect.isfunction(obj) or callable(obj):
+        name = getattr(obj, "__name__", None)
+        if name is None:
+            raise ValueError(f"Cannot serialize loss {obj!r}: it is neither a Loss nor a named function")
+        return {"module": MODULE, "class_name": "function", "config": name, "registered_name": name}
+    raise ValueError(f"Cannot serialize loss {obj!r}: expected a Loss instance, a function or a name")
+
+
+def _lookup(name: str, custom_objects: dict[str, Any] | None, kind: str = "loss") -> Any:
+    table = {**ALL_OBJECTS, **(custom_objects or {})}
+    if name in table:
+        return table[name]
+    known = sorted(k for k in ALL_OBJECTS if k[0].islower())
+    raise ValueError(f"Unknown {kind} identifier: {name!r}. Known names: {', '.join(known)}; or a class name such "
+                     f"as 'MeanSquaredError', or pass custom_objects={{{name!r}: ...}}")
+
+
+def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> Any:
+    """A loss object or function from ``serialize``'s output (or a name).
+
+    >>> deserialize({"class_name": "Huber", "config": {"delta": 2.0}}).delta
+    2.0
+    """
+    if config is None:
+        return None
+    if isinstance(config, str):
+        obj = _lookup(config, custom_objects)
+        return obj() if inspect.isclass(obj) else obj
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(f"Could not deserialize loss from {config!r}: expected a name or a dict with 'class_name'")
+    if config["class_name"] == "function":
+        return _lookup(config.get("registered_name") if config.get("registered_name") not in (None, "function")
+                       else config["config"], custom_objects)
+    cls = _lookup(config.get("registered_name") or config["class_name"], custom_objects)
+    if not (inspect.isclass(cls) and issubclass(cls, Loss)):
+        raise ValueError(f"Could not deserialize loss {config['class_name']!r}: it is not a Loss class")
+    return cls.from_config(dict(config.get("config") or {}))
+
+
+def get(identifier: Any) -> Any:
+    """A loss from a name, a serialized dict, a Loss class or instance, or a function; None gives None.
+    Function names (``"mse"``, ``"binary_crossentropy"``) give the function, class names an instance.
+
+    >>> get("binary_crossentropy").__name__
+    'binary_crossentropy'
+    >>> type(get("BinaryCrossentropy")).__name__
+    'BinaryCrossentropy'
+    """
+    if identifier is None:
+        return None
+    if isinstance(identifier, dict):
+        obj = deserialize(identifier)
+    elif isinstance(identifier, str):
+        obj = _lookup(identifier, None)
+    else:
+        obj = identifier
+    if inspect.isclass(obj):
+        return obj()
+    if callable(obj):
+        return obj
+    raise ValueError(f"Could not interpret loss identifier: {identifier!r}")
