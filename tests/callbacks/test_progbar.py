@@ -64,8 +64,8 @@ def test_static_display_is_plain_ascii(capsys):
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\r" not in out
     lines = out.splitlines()
-    # the first step prints (nothing printed yet), then at most one line every static_interval, then the last
-    assert re.fullmatch(r" 1/10 \[=>\.{18}\] - ETA: \d+s \d+(ms|us|s)/step - loss: 0\.1000", lines[0])
+    # no terminal: a line at most every static_interval, and the last line (a fast run prints just that)
+    assert len(lines) == 1
     assert re.fullmatch(r"10/10 \[={20}\] - \d+s \d+(ms|us|s)/step - loss: 1\.0000", lines[-1])
 
 
@@ -135,7 +135,7 @@ def test_logger_verbose2(capsys):
 def test_logger_verbose1_static(capsys):
     lines = _fit_output(capsys, verbose=1).splitlines()
     assert lines[0] == "Epoch 1/2"
-    assert re.fullmatch(r"1/3 \[=====>\.{14}\] - ETA: \d+s .* - accuracy: 0\.5000 - loss: 1\.0000", lines[1])
+    assert re.fullmatch(r"3/3 \[={20}\] - .* - accuracy: .*", lines[1])  # no terminal: only the epoch's last line
     finals = [line for line in lines if line.startswith("3/3 [")]
     assert len(finals) == 2 and finals[0].endswith("val_accuracy: 0.2500 - val_loss: 0.7000")
     assert "9.0000" not in "".join(lines)  # validation batches inside fit draw no bar

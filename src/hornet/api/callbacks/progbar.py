@@ -101,7 +101,8 @@ class Progbar:
         self._values: dict[str, list[Any]] = {}
         self._values_order: list[str] = []
         self._start = time.time()
-        self._last_update = 0.0
+        # a terminal shows the first step at once; a log (no terminal) gets a line only every static_interval
+        self._last_update = 0.0 if self._dynamic_display else self._start
         self._time_after_first_step: float | None = None
         self._prev_total_width = 0
 

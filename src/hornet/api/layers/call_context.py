@@ -1,5 +1,6 @@
-"""What the outermost layer call knows and nested calls inherit: the ``training`` flag and the losses that
-layers add (``add_loss``) during this forward pass.
+"""What the outermost layer call knows and nested calls inherit: the ``training`` flag, the batch mask of a
+padded training batch (1 real row, 0 padding; layers with batch statistics such as BatchNormalization leave
+padding out), and the losses that layers add (``add_loss``) during this forward pass.
 
 >>> with call_context(training=True) as ctx:      # doctest: +SKIP
 ...     y = model(x)
@@ -15,8 +16,9 @@ _LOCAL = threading.local()
 
 
 class CallContext:
-    def __init__(self, training: bool | None):
+    def __init__(self, training: bool | None, batch_mask: Any = None):
         self.training = training
+        self.batch_mask = batch_mask
         self.losses: list[Any] = []
 
 
@@ -32,13 +34,21 @@ def current() -> CallContext | None:
     return stack[-1] if stack else None
 
 
+def batch_mask() -> Any:
+    """The mask of the padded batch being trained on (None outside a training step)."""
+    ctx = current()
+    return ctx.batch_mask if ctx is not None else None
+
+
 @contextlib.contextmanager
-def call_context(training: bool | None = None) -> Iterator[CallContext]:
-    """Open a context (nested contexts inherit ``training`` when given None)."""
+def call_context(training: bool | None = None, batch_mask: Any = None) -> Iterator[CallContext]:
+    """Open a context (nested contexts inherit ``training`` and ``batch_mask`` when given None)."""
     outer = current()
     if training is None and outer is not None:
         training = outer.training
-    ctx = CallContext(training)
+    if batch_mask is None and outer is not None:
+        batch_mask = outer.batch_mask
+    ctx = CallContext(training, batch_mask)
     _stack().append(ctx)
     try:
         yield ctx

@@ -14,6 +14,7 @@ import numpy as np
 
 from hornet.api import ops
 from hornet.api.layers.conv_base import get_all, serialize_all
+from hornet.api.layers.call_context import batch_mask
 from hornet.api.layers.layer import Layer
 from hornet.ir.dtypes import DType, result_type
 from hornet.ir.errors import ShapeError
@@ -178,9 +179,14 @@ class BatchNormalization(Layer):
         return ops.cast(outputs, self.compute_dtype)
 
     def _moments(self, x: Any, mask: Any) -> tuple[Any, Any]:
-        if mask is None:
+        padded = batch_mask()
+        if mask is None and padded is None:
             return ops.moments(x, axes=self._reduction_axes, synchronized=self.synchronized)
-        keep = ops.broadcast_to(ops.expand_dims(ops.cast(mask, "bool"), -1), ops.shape(x))
+        if mask is not None:
+            keep = ops.broadcast_to(ops.expand_dims(ops.cast(mask, "bool"), -1), ops.shape(x))
+        else:  # the padding rows of a short last batch stay out of the batch statistics
+            keep = ops.broadcast_to(ops.reshape(ops.cast(padded, "bool"), (-1,) + (1,) * (len(x.shape) - 1)),
+                                    ops.shape(x))
         zeros = ops.zeros_like(x)
         axes = self._reduction_axes
         weight = ops.add(ops.sum(ops.cast(keep, ops.dtype(x)), axes, keepdims=True), 1e-7)

@@ -1,5 +1,5 @@
-"""Recurrent layers: the cells ``SimpleRNNCell``/``LSTMCell``/``GRUCell``, the generic ``RNN(cell)`` loop and the
-``SimpleRNN``/``LSTM``/``GRU`` layers (Keras 3 arguments, weights and semantics).
+"""Recurrent layers: the generic ``RNN(cell)`` loop and the ``SimpleRNN``/``LSTM``/``GRU`` layers (Keras 3
+arguments, weights and semantics). The cells live in ``rnn_cells`` and are re-exported here.
 
 The time loop is one ``scan`` prim in the IR (never a Python loop), so a traced model has a single
 loop node whatever the sequence length, and the length may be symbolic.
@@ -7,6 +7,8 @@ loop node whatever the sequence length, and the length may be symbolic.
 >>> lstm = LSTM(16, return_sequences=True)                     # doctest: +SKIP
 >>> lstm(np.zeros((4, 7, 8), "float32")).shape
 (4, 7, 16)
+>>> RNN([GRUCell(8), LSTMCell(4)])(np.zeros((4, 7, 8), "float32")).shape   # doctest: +SKIP
+(4, 4)
 """
 from __future__ import annotations
 
@@ -15,265 +17,13 @@ from typing import Any
 
 import numpy as np
 
-from hornet.api import activations, constraints, initializers, regularizers
-from hornet.api import ops
+from hornet.api import ops, regularizers
 from hornet.api.layers.layer import Layer, check_rank
-from hornet.api.random import SeedGenerator, dropout as random_dropout
+from hornet.api.layers.rnn_cells import (GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells, _GatedCell, _nested,
+                                         prepare_dropout_masks, reset_dropout_masks)
 from hornet.api.saving.serialize import deserialize_layer, serialize_layer
+from hornet.ir import pytree
 from hornet.runtime.variables import StateScope, Variable
-
-
-def _nested(x: Any) -> bool:
-    return isinstance(x, (list, tuple))
-
-
-# --- cells ----------------------------------------------------------------------------------------------------------
-
-
-class _GatedCell(Layer):
-    """Shared arguments, weights and dropout masks of the built-in cells (``_gates`` blocks of ``units``)."""
-
-    _gates = 1
-    _has_recurrent_activation = True
-
-    def __init__(self, units: int, activation: Any = "tanh", recurrent_activation: Any = "sigmoid",
-                 use_bias: bool = True, kernel_initializer: Any = "glorot_uniform",
-                 recurrent_initializer: Any = "orthogonal", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, recurrent_regularizer: Any = None, bias_regularizer: Any = None,
-                 kernel_constraint: Any = None, recurrent_constraint: Any = None, bias_constraint: Any = None,
-                 dropout: float = 0.0, recurrent_dropout: float = 0.0, seed: int | None = None, **kwargs: Any):
-        if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
-            raise ValueError(f"{type(self).__name__}: `units` must be a positive integer, got units={units!r}")
-        kwargs.pop("implementation", None)  # Keras's kernel-splitting strategy: no effect on results
-        super().__init__(**kwargs)
-        self.units = units
-        self.activation = activations.get(activation)
-        self.recurrent_activation = activations.get(recurrent_activation)
-        self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
-        self.dropout = min(1.0, max(0.0, float(dropout)))
-        self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
-        self.seed = seed
-        self.seed_generator = SeedGenerator(seed=seed)
-        self._dropout_mask = None
-        self._recurrent_dropout_mask = None
-        self.state_size: Any = units
-        self.output_size = units
-
-    def _bias_shape(self) -> tuple[int, ...]:
-        return (self._gates * self.units,)
-
-    def _bias_initializer(self) -> Any:
-        return self.bias_initializer
-
-    def build(self, input_shape: Any) -> None:
-        n = self._gates * self.units
-        self.kernel = self.add_weight(shape=(input_shape[-1], n), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
-                                      name="kernel")
-        self.recurrent_kernel = self.add_weight(shape=(self.units, n), initializer=self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint, name="recurrent_kernel")
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(shape=self._bias_shape(), initializer=self._bias_initializer(),
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                        name="bias")
-        self.built = True
-
-    # Masks are drawn once per sequence (the same mask at every step), outside the time loop.
-    def get_dropout_mask(self, step_input: Any) -> Any:
-        if self._dropout_mask is None and self.dropout > 0:
-            self._dropout_mask = random_dropout(ops.ones_like(step_input), self.dropout, seed=self.seed_generator)
-        return self._dropout_mask
-
-    def get_recurrent_dropout_mask(self, state: Any) -> Any:
-        if self._recurrent_dropout_mask is None and self.recurrent_dropout > 0:
-            self._recurrent_dropout_mask = random_dropout(ops.ones_like(state), self.recurrent_dropout,
-                                                          seed=self.seed_generator)
-        return self._recurrent_dropout_mask
-
-    def reset_dropout_mask(self) -> None:
-        self._dropout_mask = None
-
-    def reset_recurrent_dropout_mask(self) -> None:
-        self._recurrent_dropout_mask = None
-
-    def _dropped(self, x: Any, h: Any, training: Any) -> tuple[Any, Any]:
-        if training and 0.0 < self.dropout < 1.0:
-            x = x * self.get_dropout_mask(x)
-        if training and 0.0 < self.recurrent_dropout < 1.0:
-            h = h * self.get_recurrent_dropout_mask(h)
-        return x, h
-
-    def get_initial_state(self, batch_size: Any = None) -> list[Any]:
-        sizes = self.state_size if _nested(self.state_size) else [self.state_size]
-        return [ops.zeros((batch_size, d), dtype=self.compute_dtype) for d in sizes]
-
-    def get_config(self) -> dict[str, Any]:
-        config = {"units": self.units, "activation": activations.serialize(self.activation)}
-        if self._has_recurrent_activation:
-            config["recurrent_activation"] = activations.serialize(self.recurrent_activation)
-        config.update({
-            "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "recurrent_initializer": initializers.serialize(self.recurrent_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "recurrent_regularizer": regularizers.serialize(self.recurrent_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "recurrent_constraint": constraints.serialize(self.recurrent_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
-            "dropout": self.dropout, "recurrent_dropout": self.recurrent_dropout, "seed": self.seed})
-        return {**super().get_config(), **config}
-
-
-class SimpleRNNCell(_GatedCell):
-    """One step of a fully-connected RNN: ``h = activation(x @ kernel + bias + h_prev @ recurrent_kernel)``.
-
-    >>> cell = SimpleRNNCell(8)                                        # doctest: +SKIP
-    >>> out, [h] = cell(np.ones((2, 3), "float32"), [np.zeros((2, 8), "float32")])
-    """
-
-    _has_recurrent_activation = False
-
-    def __init__(self, units: int, activation: Any = "tanh", use_bias: bool = True,
-                 kernel_initializer: Any = "glorot_uniform", recurrent_initializer: Any = "orthogonal",
-                 bias_initializer: Any = "zeros", kernel_regularizer: Any = None, recurrent_regularizer: Any = None,
-                 bias_regularizer: Any = None, kernel_constraint: Any = None, recurrent_constraint: Any = None,
-                 bias_constraint: Any = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
-                 seed: int | None = None, **kwargs: Any):
-        super().__init__(units, activation, None, use_bias, kernel_initializer, recurrent_initializer,
-                         bias_initializer, kernel_regularizer, recurrent_regularizer, bias_regularizer,
-                         kernel_constraint, recurrent_constraint, bias_constraint, dropout, recurrent_dropout,
-                         seed, **kwargs)
-
-    def call(self, sequence: Any, states: Any, training: bool = False) -> tuple[Any, Any]:
-        prev = states[0] if _nested(states) else states
-        x, h = self._dropped(sequence, prev, training)
-        z = ops.matmul(x, self.kernel)
-        if self.bias is not None:
-            z = z + self.bias
-        out = self.activation(z + ops.matmul(h, self.recurrent_kernel))
-        return out, ([out] if _nested(states) else out)
-
-
-class LSTMCell(_GatedCell):
-    """One LSTM step (gates i, f, c, o); states ``[h, c]``. ``unit_forget_bias`` starts the forget bias at 1.
-
-    >>> cell = LSTMCell(8)                                             # doctest: +SKIP
-    >>> h, [h, c] = cell(x_t, [h0, c0])
-    """
-
-    _gates = 4
-
-    def __init__(self, units: int, activation: Any = "tanh", recurrent_activation: Any = "sigmoid",
-                 use_bias: bool = True, kernel_initializer: Any = "glorot_uniform",
-                 recurrent_initializer: Any = "orthogonal", bias_initializer: Any = "zeros",
-                 unit_forget_bias: bool = True, kernel_regularizer: Any = None, recurrent_regularizer: Any = None,
-                 bias_regularizer: Any = None, kernel_constraint: Any = None, recurrent_constraint: Any = None,
-                 bias_constraint: Any = None, dropout: float = 0.0, recurrent_dropout: float = 0.0,
-                 seed: int | None = None, **kwargs: Any):
-        super().__init__(units, activation, recurrent_activation, use_bias, kernel_initializer,
-                         recurrent_initializer, bias_initializer, kernel_regularizer, recurrent_regularizer,
-                         bias_regularizer, kernel_constraint, recurrent_constraint, bias_constraint, dropout,
-                         recurrent_dropout, seed, **kwargs)
-        self.unit_forget_bias = unit_forget_bias
-        self.state_size = [units, units]
-
-    def _bias_initializer(self) -> Any:
-        if not self.unit_forget_bias:
-            return self.bias_initializer
-        base, u = self.bias_initializer, self.units
-
-        def init(shape: Any, dtype: Any = None) -> Any:
-            ones = initializers.get("ones")
-            return np.concatenate([np.asarray(base((u,), dtype)), np.asarray(ones((u,), dtype)),
-                                   np.asarray(base((2 * u,), dtype))])
-
-        return init
-
-    def call(self, inputs: Any, states: Any, training: bool = False) -> tuple[Any, Any]:
-        h_prev, c_prev = states[0], states[1]
-        x, h = self._dropped(inputs, h_prev, training)
-        z = ops.matmul(x, self.kernel) + ops.matmul(h, self.recurrent_kernel)
-        if self.bias is not None:
-            z = z + self.bias
-        zi, zf, zc, zo = ops.split(z, 4, axis=-1)
-        act, rec = self.activation, self.recurrent_activation
-        c = rec(zf) * c_prev + rec(zi) * act(zc)
-        h = rec(zo) * act(c)
-        return h, [h, c]
-
-    def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "unit_forget_bias": self.unit_forget_bias}
-
-
-class GRUCell(_GatedCell):
-    """One GRU step (gates z, r, h). ``reset_after=True`` (the default, cuDNN-style) applies the reset gate after
-    the recurrent matmul and keeps separate input and recurrent biases (bias shape ``(2, 3 * units)``).
-
-    >>> cell = GRUCell(8)                                              # doctest: +SKIP
-    >>> h, [h] = cell(x_t, [h0])
-    """
-
-    _gates = 3
-
-    def __init__(self, units: int, activation: Any = "tanh", recurrent_activation: Any = "sigmoid",
-                 use_bias: bool = True, kernel_initializer: Any = "glorot_uniform",
-                 recurrent_initializer: Any = "orthogonal", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, recurrent_regularizer: Any = None, bias_regularizer: Any = None,
-                 kernel_constraint: Any = None, recurrent_constraint: Any = None, bias_constraint: Any = None,
-                 dropout: float = 0.0, recurrent_dropout: float = 0.0, reset_after: bool = True,
-                 seed: int | None = None, **kwargs: Any):
-        super().__init__(units, activation, recurrent_activation, use_bias, kernel_initializer,
-                         recurrent_initializer, bias_initializer, kernel_regularizer, recurrent_regularizer,
-                         bias_regularizer, kernel_constraint, recurrent_constraint, bias_constraint, dropout,
-                         recurrent_dropout, seed, **kwargs)
-        self.reset_after = reset_after
-
-    def _bias_shape(self) -> tuple[int, ...]:
-        return (2, 3 * self.units) if self.reset_after else (3 * self.units,)
-
-    def call(self, inputs: Any, states: Any, training: bool = False) -> tuple[Any, Any]:
-        h_prev = states[0] if _nested(states) else states
-        x, h = self._dropped(inputs, h_prev, training)
-        u, rec = self.units, self.recurrent_activation
-        if self.bias is None:
-            b_in = b_rec = None
-        elif self.reset_after:
-            b_in, b_rec = self.bias[0], self.bias[1]
-        else:
-            b_in, b_rec = self.bias, None
-        xz = ops.matmul(x, self.kernel)
-        if b_in is not None:
-            xz = xz + b_in
-        x_z, x_r, x_h = ops.split(xz, 3, axis=-1)
-        if self.reset_after:
-            hz = ops.matmul(h, self.recurrent_kernel)
-            if b_rec is not None:
-                hz = hz + b_rec
-            h_z, h_r, h_h = ops.split(hz, 3, axis=-1)
-            z, r = rec(x_z + h_z), rec(x_r + h_r)
-            hh = self.activation(x_h + r * h_h)
-        else:
-            h_z, h_r = ops.split(ops.matmul(h, self.recurrent_kernel[:, :2 * u]), 2, axis=-1)
-            z, r = rec(x_z + h_z), rec(x_r + h_r)
-            hh = self.activation(x_h + ops.matmul(r * h, self.recurrent_kernel[:, 2 * u:]))
-        new = z * h_prev + (1.0 - z) * hh
-        return new, ([new] if _nested(states) else new)
-
-    def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "reset_after": self.reset_after}
 
 
 # --- the time loop --------------------------------------------------------------------------------------------------
@@ -282,10 +32,11 @@ class GRUCell(_GatedCell):
 class RNN(Layer):
     """Run a cell over the time axis (axis 1) of ``(batch, time, ...)`` inputs.
 
-    ``cell`` has ``call(inputs, states) -> (output, new_states)`` and ``state_size``. Masked steps (a
-    ``(batch, time)`` mask, e.g. from ``Embedding(mask_zero=True)``) keep the previous states; their output is
-    the previous output, or zeros with ``zero_output_for_mask``. ``go_backwards`` runs from the last step and
-    returns sequences in that processing order. ``unroll`` is accepted and ignored (the compiler decides).
+    ``cell`` has ``call(inputs, states) -> (output, new_states)`` and ``state_size``; a list of cells is run as
+    a ``StackedRNNCells`` (states: one entry per cell). Masked steps (a ``(batch, time)`` mask, e.g. from
+    ``Embedding(mask_zero=True)``) keep the previous states; their output is the previous output, or zeros
+    with ``zero_output_for_mask``. ``go_backwards`` runs from the last step and returns sequences in that
+    processing order. ``unroll`` is accepted and ignored (the compiler decides).
 
     >>> rnn = RNN(LSTMCell(16), return_sequences=True, return_state=True)   # doctest: +SKIP
     >>> seq, h, c = rnn(x)
@@ -295,7 +46,7 @@ class RNN(Layer):
                  go_backwards: bool = False, stateful: bool = False, unroll: bool = False,
                  zero_output_for_mask: bool = False, **kwargs: Any):
         if _nested(cell):
-            raise NotImplementedError("RNN: a list of cells (StackedRNNCells) is not supported; stack RNN layers")
+            cell = StackedRNNCells(cell)
         if not callable(getattr(cell, "call", None)) or getattr(cell, "state_size", None) is None:
             raise ValueError(f"RNN: `cell` needs a `call` method and a `state_size` attribute, got cell={cell!r}")
         super().__init__(**kwargs)
@@ -322,9 +73,9 @@ class RNN(Layer):
                 raise ValueError(f"{self.name}: a stateful RNN needs a static batch size; got input shape "
                                  f"{tuple(sequences_shape)}")
             dt = getattr(self.cell, "compute_dtype", "float32")
-            object.__setattr__(self, "states", [
-                Variable(np.zeros((sequences_shape[0], d), dt), trainable=False, name=f"{self.name}/rnn_state")
-                for d in self.state_size])
+            object.__setattr__(self, "states", pytree.tree_map(
+                lambda s: Variable(np.zeros(tuple(s.shape), dt), trainable=False, name=f"{self.name}/rnn_state"),
+                self.get_initial_state(sequences_shape[0])))
         self.built = True
 
     def get_initial_state(self, batch_size: Any) -> list[Any]:
@@ -334,8 +85,11 @@ class RNN(Layer):
         init = fn(batch_size=batch_size)
         return list(init) if _nested(init) else [init]
 
+    def _state_variables(self) -> list[Variable]:
+        return pytree.flatten(self.states)[0] if self.states is not None else []
+
     def reset_state(self) -> None:
-        for v in self.states or []:
+        for v in self._state_variables():
             v.assign(ops.zeros_like(v.value))
 
     reset_states = reset_state
@@ -344,24 +98,22 @@ class RNN(Layer):
         if len(sequences.shape) < 3:
             check_rank(self, sequences, 3, "input (batch, timesteps, features)")
         if initial_state is None:
-            initial_state = ([v.value for v in self.states] if self.stateful
+            initial_state = (pytree.tree_map(lambda v: v.value, self.states) if self.stateful
                              else self.get_initial_state(ops.shape(sequences)[0]))
-        states = [ops.cast(s, self.cell.compute_dtype) if isinstance(self.cell, Layer) else s
-                  for s in (list(initial_state) if _nested(initial_state) else [initial_state])]
+        dtype = self.cell.compute_dtype if isinstance(self.cell, Layer) else None
+        states = pytree.tree_map(lambda s: ops.cast(s, dtype) if dtype else ops.convert_to_tensor(s),
+                                 list(initial_state) if _nested(initial_state) else [initial_state])
         if len(states) != len(self.state_size):
             raise ValueError(f"{self.name}: the cell has {len(self.state_size)} state(s) (state_size="
                              f"{self.state_size}), but initial_state has {len(states)} tensor(s)")
-        if training and hasattr(self.cell, "get_dropout_mask"):
-            self.cell.get_dropout_mask(sequences[:, 0])
-            self.cell.get_recurrent_dropout_mask(states[0])
+        if training:
+            prepare_dropout_masks(self.cell, sequences[:, 0], states)
         try:
             last, outputs, new_states = self._loop(sequences, states, mask, training)
         finally:
-            if hasattr(self.cell, "reset_dropout_mask"):
-                self.cell.reset_dropout_mask()
-                self.cell.reset_recurrent_dropout_mask()
+            reset_dropout_masks(self.cell)
         if self.stateful:
-            for v, s in zip(self.states, new_states):
+            for v, s in zip(self._state_variables(), pytree.flatten(new_states)[0]):
                 v.assign(s)
         output = outputs if self.return_sequences else last
         return (output, *new_states) if self.return_state else output
@@ -378,16 +130,21 @@ class RNN(Layer):
                                  f"{tuple(mask.shape)} for inputs of shape {tuple(sequences.shape)}")
             xs = (xs, ops.moveaxis(ops.cast(mask, "bool"), 1, 0))
         zero_out = self.zero_output_for_mask
+        carry_leaves, carry_tree = pytree.flatten(states)
 
         def step(carry: list[Any], x: Any) -> tuple[list[Any], Any]:
             x_t, m_t = x if mask is not None else (x, None)
-            out, new = cell_call(x_t, list(carry), **kw)
-            new = list(new) if _nested(new) else [new]
+            out, new = cell_call(x_t, carry, **kw)
+            new_leaves = pytree.flatten(list(new) if _nested(new) else [new])[0]
+            if len(new_leaves) != len(carry_leaves):
+                raise ValueError(f"{self.name}: the cell returned {len(new_leaves)} state tensor(s) but takes "
+                                 f"{len(carry_leaves)} (state_size={self.state_size})")
             if m_t is not None:
-                prev_out = ops.zeros_like(out) if zero_out else carry[0]
+                old = pytree.flatten(carry)[0]
+                new_leaves = [ops.where(_expand(m_t, n), n, s) for n, s in zip(new_leaves, old)]
+                prev_out = ops.zeros_like(out) if zero_out else _previous_output(carry)
                 out = ops.where(_expand(m_t, out), out, prev_out)
-                new = [ops.where(_expand(m_t, n), n, s) for n, s in zip(new, carry)]
-            return new, out
+            return pytree.unflatten(carry_tree, new_leaves), out
 
         # The cell reads its weights once, outside the loop; the loop body captures those tensors.
         weights = cell.weights if isinstance(cell, Layer) else []
@@ -413,6 +170,14 @@ class RNN(Layer):
     def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> "RNN":
         config = dict(config)
         return cls(deserialize_layer(config.pop("cell"), custom_objects), **config)
+
+
+def _previous_output(carry: list[Any]) -> Any:
+    """The output of the previous step: the first state (of the last cell, for stacked cells), as Keras."""
+    first = carry[0]
+    if _nested(first):
+        first = carry[-1][0] if _nested(carry[-1]) else carry[-1]
+    return first
 
 
 def _expand(m: Any, like: Any) -> Any:
@@ -534,4 +299,4 @@ class GRU(_CellRNN):
         super().__init__(locals())
 
 
-__all__ = ["RNN", "SimpleRNN", "LSTM", "GRU", "SimpleRNNCell", "LSTMCell", "GRUCell"]
+__all__ = ["RNN", "SimpleRNN", "LSTM", "GRU", "SimpleRNNCell", "LSTMCell", "GRUCell", "StackedRNNCells"]

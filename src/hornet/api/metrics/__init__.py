@@ -8,9 +8,12 @@ string-to-metric rules).
 0.5
 """
 from hornet.api.metrics import accuracy as _accuracy
+from hornet.api.metrics import at_constraint as _at_constraint
 from hornet.api.metrics import auc as _auc
 from hornet.api.metrics import confusion_metrics as _confusion
+from hornet.api.metrics import correlation as _correlation
 from hornet.api.metrics import fscore as _fscore
+from hornet.api.metrics import iou as _iou
 from hornet.api.metrics import probabilistic as _probabilistic
 from hornet.api.metrics import regression as _regression
 from hornet.api.losses.crossentropy import (binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
@@ -23,7 +26,7 @@ from hornet.api.metrics.reduction_metrics import Mean, MeanMetricWrapper, Sum
 from hornet.api.metrics.registry import ALL_OBJECTS, deserialize, get, serialize
 from hornet.api.metrics.resolve import resolve
 
-_MODULES = (_accuracy, _auc, _confusion, _fscore, _probabilistic, _regression)
+_MODULES = (_accuracy, _auc, _confusion, _fscore, _probabilistic, _regression, _at_constraint, _correlation, _iou)
 globals().update({n: getattr(m, n) for m in _MODULES for n in m.__all__ if n != "cosine_similarity"})
 
 __all__ = ["Metric", "Mean", "Sum", "MeanMetricWrapper",

@@ -17,6 +17,7 @@ from typing import Any
 from hornet.api.losses import registry as loss_registry
 from hornet.api.losses.loss import snake_case
 from hornet.api.metrics import accuracy, auc, confusion_metrics, fscore, probabilistic, reduction_metrics, regression
+from hornet.api.metrics import at_constraint, correlation, iou
 from hornet.api.metrics.metric import Metric
 
 __all__ = ["ALL_OBJECTS", "FUNCTIONS", "serialize", "deserialize", "get"]
@@ -24,7 +25,7 @@ __all__ = ["ALL_OBJECTS", "FUNCTIONS", "serialize", "deserialize", "get"]
 MODULE = "hornet.metrics"
 
 _CLASSES = [Metric, reduction_metrics.Mean, reduction_metrics.Sum, reduction_metrics.MeanMetricWrapper]
-for _mod in (accuracy, auc, confusion_metrics, fscore, probabilistic, regression):
+for _mod in (accuracy, auc, confusion_metrics, fscore, probabilistic, regression, at_constraint, correlation, iou):
     _CLASSES += [getattr(_mod, n) for n in _mod.__all__ if inspect.isclass(getattr(_mod, n))]
 
 ALL_OBJECTS: dict[str, Any] = {c.__name__: c for c in _CLASSES}
@@ -41,6 +42,8 @@ ALL_OBJECTS.update({
 FUNCTIONS: dict[str, Any] = {n: getattr(accuracy, n) for n in accuracy.__all__
                              if not inspect.isclass(getattr(accuracy, n))}
 FUNCTIONS["cosine_similarity"] = regression.cosine_similarity
+FUNCTIONS["pearson_correlation"] = correlation.pearson_correlation
+FUNCTIONS["concordance_correlation"] = correlation.concordance_correlation
 
 
 def serialize(obj: Any) -> Any:

@@ -57,6 +57,7 @@ class CompiledLoss:
         self.output_names = list(output_names)
         self.losses: list[Any] | None = None
         self.names: list[str] = []
+        self.trackers: list[Any] = []
 
     def build(self, y_true: Any, y_pred: Any) -> None:
         from hornet.api.losses.resolve import resolve
@@ -69,6 +70,11 @@ class CompiledLoss:
         weights = _per_output(self.loss_weights, self.names, "loss_weights") if self.loss_weights is not None \
             else [1.0] * len(self.names)
         self.weights = [1.0 if w is None else float(w) for w in weights]
+        if len(self.names) > 1:  # Keras logs each output's loss too
+            from hornet.api.metrics import Mean
+
+            self.trackers = [Mean(name=f"{n}_loss") if l is not None else None
+                             for n, l in zip(self.names, self.losses)]
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None, mask: Any = None) -> Any:
         from hornet import ops
@@ -78,10 +84,13 @@ class CompiledLoss:
         _, outs = _outputs(y_pred, self.output_names)
         targets = _targets(y_true, self.names) if len(outs) > 1 else pytree.flatten(y_true)[0][:1]
         total = None
-        for loss, w, yt, yp in zip(self.losses, self.weights, targets, outs):
+        for i, (loss, w, yt, yp) in enumerate(zip(self.losses, self.weights, targets, outs)):
             if loss is None:
                 continue
             value = loss(yt, yp, sample_weight, mask=mask)
+            if self.trackers:
+                count = ops.sum(mask) if mask is not None else ops.cast(ops.shape(yp)[0], "float32")
+                self.trackers[i].update_state(value, sample_weight=count)
             value = ops.cast(value, "float32") * w if w != 1.0 else ops.cast(value, "float32")
             total = value if total is None else total + value
         if total is None:
@@ -101,18 +110,24 @@ def _as_loss(obj: Any) -> Any:
 
 
 class CompiledMetrics:
-    """Metrics per output; ``weighted_metrics`` also see the sample weights."""
+    """The compiled metrics as one metric named ``compile_metrics`` (as Keras 3): per output, ``metrics`` see the
+    batch mask and ``weighted_metrics`` also the sample weights. Built from the first batch's shapes;
+    ``result()`` is a dict of every metric's value."""
 
-    def __init__(self, metrics: Any, weighted_metrics: Any, output_names: Sequence[str] = ()):
+    name = "compile_metrics"
+
+    def __init__(self, metrics: Any, weighted_metrics: Any, output_names: Sequence[str] = (), model: Any = None):
         self.spec = metrics
         self.weighted_spec = weighted_metrics
         self.output_names = list(output_names)
+        self.model = model
         self.built = False
         self.per_output: list[tuple[list[Any], list[Any]]] = []
 
-    def build(self, y_true: Any, y_pred: Any, loss: CompiledLoss | None) -> None:
+    def build(self, y_true: Any, y_pred: Any) -> None:
         from hornet.api.metrics.resolve import resolve
 
+        loss = getattr(self.model, "_compiled_loss", None)
         names, outs = _outputs(y_pred, self.output_names)
         targets = _targets(y_true, names) if len(outs) > 1 else pytree.flatten(y_true)[0][:1]
         plain = _per_output(self.spec, names, "metrics") if self.spec is not None else [None] * len(names)
@@ -134,16 +149,28 @@ class CompiledMetrics:
                     out.append(m)
                 return out
 
-            self.per_output.append((make(plain[i]), make(weighted[i])))
+            plain_metrics, weighted_metrics = make(plain[i]), make(weighted[i])
+            taken = {m.name for m in plain_metrics}
+            for m in weighted_metrics:
+                if m.name in taken:
+                    m.name = f"weighted_{m.name}"
+            self.per_output.append((plain_metrics, weighted_metrics))
         self.built = True
 
     @property
     def metrics(self) -> list[Any]:
         return [m for plain, weighted in self.per_output for m in plain + weighted]
 
-    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None, mask: Any = None) -> None:
+    @property
+    def variables(self) -> list[Any]:
+        return [v for m in self.metrics for v in m.variables]
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         from hornet import ops
 
+        if not self.built:
+            self.build(y_true, y_pred)
+        mask = getattr(self.model, "_step_mask", None)
         names, outs = _outputs(y_pred, self.output_names)
         targets = _targets(y_true, names) if len(outs) > 1 else pytree.flatten(y_true)[0][:1]
         weight = sample_weight if mask is None else (mask if sample_weight is None else
@@ -153,6 +180,13 @@ class CompiledMetrics:
                 m.update_state(yt, yp, sample_weight=mask)
             for m in weighted:
                 m.update_state(yt, yp, sample_weight=weight)
+
+    def result(self) -> dict[str, Any]:
+        return {m.name: m.result() for m in self.metrics}
+
+    def reset_state(self) -> None:
+        for m in self.metrics:
+            m.reset_state()
 
 
 __all__ = ["CompiledLoss", "CompiledMetrics"]

@@ -36,10 +36,8 @@ class Functional(Model):
         self.outputs = out_leaves
         self._nodes = _topological_nodes(in_leaves, out_leaves)
         self._layers = []
-        for t in in_leaves:
-            self._track(t._keras_history[0])
-        for node in self._nodes:
-            self._track(node.layer)
+        for layer in _layers_by_depth(in_leaves, out_leaves, self._nodes):
+            self._track(layer)
         self.built = True
 
     @property
@@ -252,6 +250,47 @@ def _fill_masks(layer: Layer, node: Node, masks: dict[int, Any], kwargs: dict[st
         per_input = [_mask_of(masks, x) for x in node.args[0]]
         if any(m is not None for m in per_input):
             kwargs["mask"] = per_input
+
+
+def _layers_by_depth(inputs: list[KerasTensor], outputs: list[KerasTensor], nodes: list[Node]) -> list[Layer]:
+    """Layers in Keras's order (so weights line up with a Keras model's): deepest first (the inputs), ties in the
+    order a depth-first walk from the outputs first reaches them."""
+    first_seen: dict[int, int] = {}
+    input_ids = {id(t) for t in inputs}
+
+    def walk(t: KerasTensor, seen: set[int]) -> None:
+        layer, node_index, _ = t._keras_history
+        first_seen.setdefault(id(layer), len(first_seen))
+        node = layer._inbound_nodes[node_index]
+        if id(node) in seen or id(t) in input_ids:
+            return
+        seen.add(id(node))
+        for x in node.input_tensors:
+            walk(x, seen)
+
+    seen: set[int] = set()
+    for t in outputs:
+        walk(t, seen)
+    producer = {id(kt): node for node in nodes for kt in node.outputs}
+    depth: dict[int, int] = {}
+    layer_depth: dict[int, int] = {}
+    layers: dict[int, Layer] = {}
+    for node in reversed(nodes):  # consumers before producers
+        d = max(depth.get(id(node), 0), layer_depth.get(id(node.layer), 0))
+        depth[id(node)] = d
+        layer_depth[id(node.layer)] = d
+        layers[id(node.layer)] = node.layer
+        for x in node.input_tensors:
+            parent = producer.get(id(x))
+            if parent is not None:
+                depth[id(parent)] = max(depth.get(id(parent), 0), d + 1)
+    deepest = max(layer_depth.values(), default=-1) + 1
+    for t in inputs:
+        layer = t._keras_history[0]
+        layers[id(layer)] = layer
+        layer_depth[id(layer)] = deepest
+        first_seen.setdefault(id(layer), len(first_seen))
+    return sorted(layers.values(), key=lambda lay: (-layer_depth[id(lay)], first_seen.get(id(lay), 0)))
 
 
 def _check_input(model: Layer, spec: KerasTensor, x: Any) -> None:

@@ -50,7 +50,7 @@ class Model(Trainer, Layer):
 
                 object.__setattr__(self, "_input_spec_tree", input_signature(args[0]))
             return self._compiled_call(bool(kwargs.get("training") or False))(args[0])
-        with ctx_mod.call_context(kwargs.get("training")) as ctx:
+        with ctx_mod.call_context(kwargs.get("training"), getattr(self, "_step_mask", None)) as ctx:
             out = Layer.__call__(self, *args, **kwargs)
         self._call_losses = ctx.losses
         return out
@@ -91,7 +91,10 @@ class Model(Trainer, Layer):
         print_summary(self, line_length=line_length, print_fn=print_fn, show_trainable=show_trainable)
 
     def get_config(self) -> dict[str, Any]:
-        return Layer.get_config(self)
+        config = Layer.get_config(self)
+        if type(self).get_config is Model.get_config:  # a subclass without get_config: its __init__ arguments
+            config.update(self._auto_config())
+        return config
 
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> "Model":

@@ -77,7 +77,8 @@ class Sequential(Model):
         out = x
         for layer in self._layers:
             out = layer(out)
-        object.__setattr__(self, "_functional", Functional(x, out, name=f"{self.name}_graph"))
+        # the inner graph carries the Sequential's name, so its errors name the user's model
+        object.__setattr__(self, "_functional", Functional(x, out, name=self.name))
         self.built = True
 
     @property

@@ -63,7 +63,7 @@ class Trainer:
         self.optimizer = optimizers.get(optimizer)
         names = list(getattr(self, "output_names", []) or [])
         self._compiled_loss = CompiledLoss(loss, loss_weights, names) if loss is not None else None
-        self._compiled_metrics = CompiledMetrics(metrics, weighted_metrics, names) \
+        self._compiled_metrics = CompiledMetrics(metrics, weighted_metrics, names, self) \
             if metrics is not None or weighted_metrics is not None else None
         self._loss_tracker = Mean(name="loss")
         self.steps_per_execution = int(steps_per_execution)
@@ -88,13 +88,21 @@ class Trainer:
     @property
     def metrics(self) -> list[Any]:
         out = [self._loss_tracker] if self._loss_tracker is not None else []
+        if self._compiled_loss is not None:
+            out += [t for t in self._compiled_loss.trackers if t is not None]
         if self._compiled_metrics is not None:
-            out += self._compiled_metrics.metrics
+            out.append(self._compiled_metrics)
         return out
 
     @property
     def metrics_names(self) -> list[str]:
         return [m.name for m in self.metrics]
+
+    def _as_list(self, logs: dict[str, float]) -> Any:
+        """Logs as Keras returns them without return_dict: the loss first, then the metrics, in compile order."""
+        order = [k for k in self.get_metrics_result() if k in logs]
+        values = [logs[k] for k in order] + [v for k, v in logs.items() if k not in order]
+        return values[0] if len(values) == 1 else values
 
     def reset_metrics(self) -> None:
         for m in self.metrics:
@@ -121,9 +129,7 @@ class Trainer:
     def compute_metrics(self, x: Any, y: Any, y_pred: Any, sample_weight: Any = None) -> dict[str, Any]:
         """Update the compiled metrics; returns every metric's current result."""
         if self._compiled_metrics is not None and y is not None:
-            if not self._compiled_metrics.built:
-                self._compiled_metrics.build(y, y_pred, self._compiled_loss)
-            self._compiled_metrics.update_state(y, y_pred, sample_weight, self._step_mask)
+            self._compiled_metrics.update_state(y, y_pred, sample_weight)
         return self.get_metrics_result()
 
     def get_metrics_result(self) -> dict[str, Any]:
@@ -216,8 +222,7 @@ class Trainer:
         logs = epoch_loop.evaluate(self, x, y, batch_size, verbose, sample_weight, steps, callbacks)
         if return_dict:
             return logs
-        values = [logs[name] for name in logs]
-        return values[0] if len(values) == 1 else values
+        return self._as_list(logs)
 
     def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto", steps: int | None = None,
                 callbacks: Any = None) -> Any:
@@ -227,22 +232,20 @@ class Trainer:
     def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, class_weight: Any = None,
                        return_dict: bool = False) -> Any:
         self._require_compiled("train_on_batch")
+        self.reset_metrics()
         logs = epoch_loop.run_one_batch(self, "train", x, y, sample_weight, class_weight)
-        return logs if return_dict else _as_list(logs)
+        return logs if return_dict else self._as_list(logs)
 
     def test_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, return_dict: bool = False) -> Any:
         self._require_compiled("test_on_batch")
         self.reset_metrics()
         logs = epoch_loop.run_one_batch(self, "test", x, y, sample_weight, None)
-        return logs if return_dict else _as_list(logs)
+        return logs if return_dict else self._as_list(logs)
 
     def predict_on_batch(self, x: Any) -> Any:
         return epoch_loop.run_one_batch(self, "predict", x, None, None, None)
 
 
-def _as_list(logs: dict[str, float]) -> Any:
-    values = list(logs.values())
-    return values[0] if len(values) == 1 else values
 
 
 def _apply_constraints(variables: list[Any]) -> None:

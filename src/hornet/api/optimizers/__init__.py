@@ -10,19 +10,24 @@ from typing import Any, Mapping
 
 from hornet.api.optimizers import schedules
 from hornet.api.optimizers.adadelta import Adadelta
+from hornet.api.optimizers.adafactor import Adafactor
 from hornet.api.optimizers.adagrad import Adagrad
 from hornet.api.optimizers.adam import Adam
 from hornet.api.optimizers.adamax import Adamax
 from hornet.api.optimizers.adamw import AdamW
 from hornet.api.optimizers.base import Optimizer
+from hornet.api.optimizers.ftrl import Ftrl
+from hornet.api.optimizers.lamb import Lamb
 from hornet.api.optimizers.lion import Lion
+from hornet.api.optimizers.loss_scale_optimizer import LossScaleOptimizer
 from hornet.api.optimizers.nadam import Nadam
 from hornet.api.optimizers.rmsprop import RMSprop
 from hornet.api.optimizers.serialization import deserialize_object, serialize_object
 from hornet.api.optimizers.sgd import SGD
 
 MODULE = "hornet.optimizers"
-ALL_OBJECTS = (Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion)
+ALL_OBJECTS = (Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion,
+               Ftrl, Lamb, Adafactor, LossScaleOptimizer)
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 
 
@@ -72,4 +77,4 @@ def get(identifier: Any) -> Optimizer | None:
 
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Lion",
-           "schedules", "get", "serialize", "deserialize"]
+           "Ftrl", "Lamb", "Adafactor", "LossScaleOptimizer", "schedules", "get", "serialize", "deserialize"]

@@ -31,7 +31,7 @@ from hornet.ir.tracer import TensorSpec, trace_function
 FORMAT = "hornet.model"
 VERSION = 1
 _ENTRIES = {"hornet.json", "config.json", "weights.safetensors", "forward.json", "forward_state.safetensors",
-            "optimizer.safetensors"}
+            "optimizer.safetensors", "state.safetensors"}
 _MAX_ENTRY = 8 * 1024 ** 3
 
 
@@ -99,6 +99,10 @@ def save_model(model: Any, filepath: str, overwrite: bool = True) -> None:
         "forward.json": json.dumps(forward).encode(),
         "forward_state.safetensors": tensors_file.dump(extra),
     }
+    state = _other_state(model)
+    if state:  # RNG seeds and other non-weight variables: continued training draws what it would have drawn
+        entries["state.safetensors"] = tensors_file.dump(
+            {f"{i:05d}:{v.name}": v.numpy() for i, v in enumerate(state)})
     if optimizer is not None and getattr(optimizer, "built", False):
         entries["optimizer.safetensors"] = tensors_file.dump(
             {f"{i:05d}:{v.name}": v.numpy() for i, v in enumerate(optimizer.variables)})
@@ -124,6 +128,8 @@ def read_entries(filepath: str) -> dict[str, bytes]:
     with z:
         out = {}
         for info in z.infolist():
+            if info.filename in out:
+                raise ModelFileError(f"{filepath}: the entry '{info.filename}' appears twice; the file is ambiguous")
             if info.filename not in _ENTRIES:
                 raise ModelFileError(f"{filepath}: unexpected entry '{info.filename[:100]}' in the model file")
             if info.file_size > _MAX_ENTRY:
@@ -159,10 +165,17 @@ def load_model(filepath: str, custom_objects: dict[str, Any] | None = None, comp
     meta = _json(entries, "hornet.json", filepath)
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ModelFileError(f"{filepath}: not a hornet model file (format {str(meta)[:80]})")
-    if not isinstance(meta.get("version"), int) or meta["version"] > VERSION:
-        raise ModelFileError(f"{filepath}: model file version {meta.get('version')} is newer than this hornet "
-                             f"supports ({VERSION}); upgrade hornet")
+    version = meta.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ModelFileError(f"{filepath}: hornet.json has an invalid version {version!r} (expected an integer)")
+    if version > VERSION:
+        raise ModelFileError(f"{filepath}: model file version {version} is newer than this hornet supports "
+                             f"({VERSION}); upgrade hornet")
     config = _json(entries, "config.json", filepath)
+    if not isinstance(config, dict) or not isinstance(config.get("model"), dict) \
+            or not isinstance(config.get("compile") or {}, dict):
+        raise ModelFileError(f"{filepath}: config.json must be an object with a 'model' object (and an optional "
+                             "'compile' object)")
     weights, _ = tensors_file.parse(entries["weights.safetensors"], f"{filepath}: weights.safetensors")
     try:
         model = deserialize_layer(config["model"], custom_objects)
@@ -170,10 +183,20 @@ def load_model(filepath: str, custom_objects: dict[str, Any] | None = None, comp
         from hornet.api.saving.graph_model import GraphModel
 
         return GraphModel.from_entries(entries, filepath, missing=str(e))
+    except (KeyError, TypeError, AttributeError) as e:
+        raise ModelFileError(f"{filepath}: config.json does not describe a model hornet can rebuild "
+                             f"({type(e).__name__}: {e})") from None
     _ensure_built_from_specs(model, config.get("inputs"))
     _assign_weights(model, weights, filepath)
+    if "state.safetensors" in entries:
+        _assign_state(model, entries["state.safetensors"], filepath)
     if compile and config.get("compile"):
-        restore_compile(model, config["compile"], entries.get("optimizer.safetensors"), filepath)
+        try:
+            restore_compile(model, config["compile"], entries.get("optimizer.safetensors"), filepath,
+                            custom_objects)
+        except (KeyError, TypeError, AttributeError) as e:
+            raise ModelFileError(f"{filepath}: the saved compile() arguments are malformed "
+                                 f"({type(e).__name__}: {e})") from None
     return model
 
 
@@ -185,6 +208,20 @@ def _ensure_built_from_specs(model: Any, inputs: Any) -> None:
     tree = pytree.TreeDef.from_json(inputs["tree"])
     examples = [np.zeros([1 if d is None else d for d in leaf["shape"]], leaf["dtype"]) for leaf in inputs["leaves"]]
     ensure_built(model, pytree.unflatten(tree, examples))
+
+
+def _other_state(model: Any) -> list[Any]:
+    weights = {id(v) for v in model.weights}
+    return [v for v in model.variables if id(v) not in weights]
+
+
+def _assign_state(model: Any, blob: bytes, filepath: str) -> None:
+    arrays, _ = tensors_file.parse(blob, f"{filepath}: state.safetensors")
+    values = [arrays[k] for k in sorted(arrays)]
+    state = _other_state(model)
+    if len(values) == len(state) and all(tuple(a.shape) == tuple(v.shape) for a, v in zip(values, state)):
+        for v, a in zip(state, values):
+            v.assign(a)
 
 
 def _assign_weights(model: Any, arrays: dict[str, np.ndarray], filepath: str) -> None:
