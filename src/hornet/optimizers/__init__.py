@@ -1,4 +1,5 @@
-"""``hornet.optimizers``: SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion, the ``Optimizer``
+"""``hornet.optimizers``: SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion, Ftrl, Lamb,
+Adafactor, LossScaleOptimizer, the ``Optimizer``
 base class, ``get``/``serialize``/``deserialize`` and ``schedules`` (learning-rate schedules).
 
 >>> import hornet.optimizers

@@ -30,7 +30,8 @@ class _IoUBase(Metric):
     def __init__(self, num_classes: int, name: str | None = None, dtype: Any = None, ignore_class: int | None = None,
                  sparse_y_true: bool = True, sparse_y_pred: bool = True, axis: int = -1):
         if isinstance(num_classes, bool) or not isinstance(num_classes, int) or num_classes < 1:
-            raise ValueError(f"Argument `num_classes` must be a positive integer. Received: num_classes={num_classes!r}")
+            raise ValueError(f"Argument `num_classes` must be a positive integer. Received: "
+                             f"num_classes={num_classes!r}")
         super().__init__(name=name, dtype="int32" if dtype in (None, "int") else dtype)
         self.num_classes = num_classes
         self.ignore_class = ignore_class

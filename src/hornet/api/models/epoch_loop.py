@@ -129,6 +129,8 @@ def fit(model: Any, x: Any, y: Any, batch_size: Any, epochs: int, verbose: Any, 
         cbs.on_epoch_end(epoch, epoch_logs)
         if model.stop_training:
             break
+    if hasattr(model.optimizer, "finalize_variable_values"):  # e.g. EMA weights replace the trained ones
+        model.optimizer.finalize_variable_values(model.trainable_variables)
     cbs.on_train_end(epoch_logs)
     return model.history
 

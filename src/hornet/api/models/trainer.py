@@ -160,9 +160,11 @@ class Trainer:
 
         def loss_fn(_weights: Any) -> Any:
             y_pred = self(x, training=True)
-            return self.compute_loss(x, y, y_pred, sample_weight, training=True), y_pred
+            loss = self.compute_loss(x, y, y_pred, sample_weight, training=True)
+            # a loss-scaling optimizer differentiates the scaled loss and unscales the gradients itself
+            return self.optimizer.scale_loss(loss), (loss, y_pred)
 
-        (loss, y_pred), grads = ops.value_and_grad(loss_fn, has_aux=True)(variables)
+        (_, (loss, y_pred)), grads = ops.value_and_grad(loss_fn, has_aux=True)(variables)
         self.optimizer.apply(grads, variables)
         _apply_constraints(variables)
         self._track_loss(loss)
