@@ -18,6 +18,7 @@ from hornet import ops
 from hornet import random
 from hornet.api.layers.layer import Layer
 from hornet.api.layers.input_layer import Input, InputLayer
+from hornet.api.layers.input_spec import InputSpec
 from hornet.api.layers.keras_tensor import KerasTensor
 from hornet.api.models.model import Model
 from hornet.api.models.functional import Functional
@@ -37,4 +38,4 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = ["ir", "ops", "random", "backend", "TensorSpec", "trace", "jit", "Variable", "Layer", "Input",
-           "InputLayer", "KerasTensor", "Model", "Functional", "Sequential", *_LAZY, "__version__"]
+           "InputLayer", "InputSpec", "KerasTensor", "Model", "Functional", "Sequential", *_LAZY, "__version__"]

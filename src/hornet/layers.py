@@ -20,10 +20,19 @@ from hornet.api.layers.normalization import *  # noqa: F401,F403
 from hornet.api.layers.attention import *  # noqa: F401,F403
 from hornet.api.layers.rnn import *  # noqa: F401,F403
 from hornet.api.layers.wrappers import *  # noqa: F401,F403
-from hornet.api.layers import (attention, conv_transpose, convolutional, core, depthwise, merging,  # noqa: E402
-                               normalization, pooling, preprocessing, regularization, reshaping, rnn, wrappers)
+from hornet.api.layers.activation_layers import *  # noqa: F401,F403
+from hornet.api.layers.image_preprocessing import *  # noqa: F401,F403
+from hornet.api.layers.category import *  # noqa: F401,F403
+from hornet.api.layers.wrapper import Wrapper
+from hornet.api.layers.input_spec import InputSpec
+from hornet.api.layers.layer_serialization import deserialize, serialize
+from hornet.api.layers import (activation_layers, attention, category, conv_transpose, convolutional,  # noqa: E402
+                               core, depthwise, image_preprocessing, merging, normalization, pooling,
+                               preprocessing, regularization, reshaping, rnn, wrappers)
 
-__all__ = ["Layer", "Input", "InputLayer", "KerasTensor", "TensorOp"] + [
+__all__ = ["Layer", "Input", "InputLayer", "KerasTensor", "TensorOp", "Wrapper", "InputSpec", "serialize",
+           "deserialize"] + [
     name for module in (core, regularization, reshaping, merging, preprocessing, convolutional, conv_transpose,
-                        depthwise, pooling, normalization, attention, rnn, wrappers)
+                        depthwise, pooling, normalization, attention, rnn, wrappers, activation_layers,
+                        image_preprocessing, category)
     for name in module.__all__]

@@ -300,3 +300,100 @@ def test_errors():
         rnn.RNN(object())
     with pytest.raises(ValueError, match="mask"):
         rnn.LSTM(U)(np.zeros((B, T, F), "float32"), mask=np.ones((B, T, 1), bool))
+
+
+# --- StackedRNNCells ------------------------------------------------------------------------------------------------
+
+
+def stacked_pair(keras, cells, shape=(B, T, F), **kwargs):
+    """RNN([cells...]) in hornet and Keras with the same random weights; ``cells`` are (name, kwargs) pairs."""
+    k = keras.layers.RNN([getattr(keras.layers, n)(**kw) for n, kw in cells], **kwargs)
+    h = rnn.RNN([getattr(rnn, n)(**kw) for n, kw in cells], **kwargs)
+    k.build(shape)
+    h.build(shape)
+    k.set_weights([random(w.shape, i + 40) for i, w in enumerate(k.weights)])
+    h.set_weights(k.get_weights())
+    return h, k
+
+
+STACK = [("GRUCell", dict(units=U)), ("LSTMCell", dict(units=3)), ("SimpleRNNCell", dict(units=2))]
+
+
+@pytest.mark.parametrize("kwargs", [dict(return_sequences=True, return_state=True),
+                                    dict(go_backwards=True, return_sequences=True, zero_output_for_mask=True)])
+def test_stacked_cells_match_keras(keras, kwargs):
+    h, k = stacked_pair(keras, STACK, **kwargs)
+    assert isinstance(h.cell, rnn.StackedRNNCells) and h.cell.state_size == [U, [3, 3], 2]
+    x = random((B, T, F), 50, 1.0)
+    close(h(x), k(x))
+    mask = np.ones((B, T), bool)
+    mask[0, 4:] = False
+    mask[1, :2] = False
+    close(h(x, mask=mask), k(x, mask=mask))
+    assert [w.short_name for w in h.weights] == [w.name for w in k.weights]
+
+
+def test_stacked_cells_initial_state_config_and_symbolic(keras):
+    h, k = stacked_pair(keras, STACK[:2], return_state=True)
+    x = random((B, T, F), 51, 1.0)
+    init = [[random((B, U), 52)], [random((B, 3), 53), random((B, 3), 54)]]
+    close(h(x, initial_state=init), k(x, initial_state=init))
+    config = h.get_config()
+    assert config["cell"]["class_name"] == "StackedRNNCells"
+    assert [c["class_name"] for c in config["cell"]["config"]["cells"]] == ["GRUCell", "LSTMCell"]
+    clone = rnn.RNN.from_config(config)
+    clone.build(x.shape)
+    clone.set_weights(h.get_weights())
+    close(clone(x), h(x))
+    graph = hornet.trace(lambda t: h(t), hornet.TensorSpec((None, None, F)))
+    assert len(scan_nodes(graph)) == 1
+    assert [str(t) for t in graph.output_types] == ["float32[batch,3]", f"float32[batch,{U}]", "float32[batch,3]",
+                                                    "float32[batch,3]"]
+
+
+def test_stacked_cells_step_matches_keras(keras):
+    cells_h = rnn.StackedRNNCells([rnn.LSTMCell(U), rnn.GRUCell(3, reset_after=False)])
+    cells_k = keras.layers.StackedRNNCells([keras.layers.LSTMCell(U), keras.layers.GRUCell(3, reset_after=False)])
+    cells_h.build((B, F))
+    cells_k.build((B, F))
+    cells_k.set_weights([random(w.shape, i + 60) for i, w in enumerate(cells_k.weights)])
+    cells_h.set_weights(cells_k.get_weights())
+    x = random((B, F), 61, 1.0)
+    states = [[random((B, U), 62), random((B, U), 63)], [random((B, 3), 64)]]
+    close(cells_h(x, states), cells_k(x, states))
+    assert cells_h.output_size == 3 and cells_h.state_size == [[U, U], 3]
+    clone = rnn.StackedRNNCells.from_config(cells_h.get_config())
+    assert [type(c).__name__ for c in clone.cells] == ["LSTMCell", "GRUCell"] and not clone.cells[1].reset_after
+
+
+def test_stacked_cells_stateful_and_dropout(keras):
+    h, k = stacked_pair(keras, STACK[:2], stateful=True)
+    x1, x2 = random((B, T, F), 70, 1.0), random((B, T, F), 71, 1.0)
+    close(h(x1), k(x1))
+    close(h(x2), k(x2))
+    h.reset_state()
+    for v in keras.tree.flatten(k.states):  # Keras's reset_state() fails on nested (stacked) states
+        v.assign(np.zeros(v.shape, "float32"))
+    close(h(x2), k(x2))
+    assert len(h.weights) == len(k.weights)  # the state variables are not weights
+    layer = rnn.RNN([rnn.LSTMCell(U, dropout=0.5, recurrent_dropout=0.3, seed=1),
+                     rnn.GRUCell(3, dropout=0.4, seed=2)], return_sequences=True)
+    x = random((B, T, F), 72, 1.0)
+    a, b = np.asarray(layer(x, training=True)), np.asarray(layer(x, training=True))
+    assert a.shape == (B, T, 3) and not np.allclose(a, b)
+    assert not np.allclose(a, np.asarray(layer(x, training=False)))
+    graph = hornet.trace(lambda t: layer(t, training=True), hornet.TensorSpec((None, T, F)))
+    assert len(scan_nodes(graph)) == 1
+    assert all(c._dropout_mask is None for c in layer.cell.cells)  # masks are per call
+
+
+def test_stacked_cells_errors():
+    with pytest.raises(ValueError, match="state_size"):
+        rnn.StackedRNNCells([rnn.GRUCell(U), Layer()])
+    with pytest.raises(ValueError, match="call"):
+        rnn.StackedRNNCells([rnn.GRUCell(U), object()])
+    with pytest.raises(ValueError, match="non-empty list"):
+        rnn.StackedRNNCells([])
+    layer = rnn.RNN([rnn.GRUCell(U), rnn.GRUCell(U)], return_state=True)
+    with pytest.raises(ValueError, match="initial_state"):
+        layer(np.zeros((B, T, F), "float32"), initial_state=[np.zeros((B, U), "float32")])

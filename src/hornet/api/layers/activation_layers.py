@@ -193,9 +193,9 @@ class Softmax(_Elementwise):
             isinstance(m, int) and isinstance(i, int) and m not in (1, i)
             for m, i in zip(m_shape[::-1], in_shape[::-1]))
         if bad:
-            raise ValueError(f"layer '{self.name}' (Softmax): the mask must broadcast to the inputs (each mask dim 1 or "
-                             f"equal to the input's, and no more dims); got inputs of shape {_fmt(in_shape)} and a "
-                             f"mask of shape {_fmt(m_shape)}")
+            raise ValueError(f"layer '{self.name}' (Softmax): the mask must broadcast to the inputs (each mask dim "
+                             f"1 or equal to the input's, and no more dims); got inputs of shape {_fmt(in_shape)} "
+                             f"and a mask of shape {_fmt(m_shape)}")
         if to_dtype(mask.dtype).name != "bool":
             mask = ops.greater(mask, ops.cast(0.5, mask.dtype))
         return mask

@@ -138,7 +138,7 @@ class Discretization(Layer):
     ``len(bin_boundaries) + 1`` buckets.
 
     >>> layer = Discretization(num_bins=4); layer.adapt(np.arange(100.0))      # doctest: +SKIP
-    >>> layer.bin_boundaries
+    >>> layer.bin_boundaries  # doctest: +SKIP
     [25.0, 50.0, 75.0]
     """
 

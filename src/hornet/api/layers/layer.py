@@ -294,6 +294,11 @@ class Layer:
                 raise ValueError(f"{self.name}: called without inputs")
             args = (kwargs.pop(first_name),)
         args = (self._autocast(args[0]),) + tuple(args[1:])
+        spec = self.__dict__.get("_input_spec")
+        if spec is not None:
+            from hornet.api.layers.input_spec import assert_input_compatibility
+
+            assert_input_compatibility(spec, args[0], self.name)
         self._maybe_build(args[0])
         call_params = _params(type(self).call)
         training = kwargs.pop("training", None)

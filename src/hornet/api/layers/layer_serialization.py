@@ -5,7 +5,7 @@ entries (``{"module": "keras.layers", "class_name": "Dense", "config": {...}, "r
 too, by class name. Loading never imports modules named in the data.
 
 >>> entry = serialize(Dense(3, activation="relu"))           # doctest: +SKIP
->>> deserialize(entry).units
+>>> deserialize(entry).units  # doctest: +SKIP
 3
 """
 from __future__ import annotations
@@ -37,6 +37,8 @@ def deserialize(config: Mapping[str, Any], custom_objects: Mapping[str, Any] | N
     if not isinstance(config, Mapping) or "class_name" not in config:
         raise ValueError("deserialize: `config` must be a dict with 'class_name' and 'config' keys (the output of "
                          f"hornet.layers.serialize), got {str(config)[:200]}")
+    import hornet.layers  # noqa: F401  (every built-in layer class is loaded, so names resolve)
+
     entry = dict(config)
     registered = entry.get("registered_name")
     if registered and custom_objects and registered in custom_objects:

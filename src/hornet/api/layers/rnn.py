@@ -5,7 +5,7 @@ The time loop is one ``scan`` prim in the IR (never a Python loop), so a traced 
 loop node whatever the sequence length, and the length may be symbolic.
 
 >>> lstm = LSTM(16, return_sequences=True)                     # doctest: +SKIP
->>> lstm(np.zeros((4, 7, 8), "float32")).shape
+>>> lstm(np.zeros((4, 7, 8), "float32")).shape  # doctest: +SKIP
 (4, 7, 16)
 >>> RNN([GRUCell(8), LSTMCell(4)])(np.zeros((4, 7, 8), "float32")).shape   # doctest: +SKIP
 (4, 4)
@@ -39,7 +39,7 @@ class RNN(Layer):
     processing order. ``unroll`` is accepted and ignored (the compiler decides).
 
     >>> rnn = RNN(LSTMCell(16), return_sequences=True, return_state=True)   # doctest: +SKIP
-    >>> seq, h, c = rnn(x)
+    >>> seq, h, c = rnn(x)  # doctest: +SKIP
     """
 
     def __init__(self, cell: Any, return_sequences: bool = False, return_state: bool = False,

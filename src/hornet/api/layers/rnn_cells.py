@@ -5,7 +5,7 @@ A cell has ``call(inputs, states) -> (output, new_states)``, ``state_size`` and 
 ``rnn``) loops it over time. ``RNN([cell_a, cell_b])`` wraps the list in a ``StackedRNNCells``.
 
 >>> cell = LSTMCell(8)                                             # doctest: +SKIP
->>> h, [h, c] = cell(np.ones((2, 3), "float32"), [np.zeros((2, 8), "float32")] * 2)
+>>> h, [h, c] = cell(np.ones((2, 3), "float32"), [np.zeros((2, 8), "float32")] * 2)  # doctest: +SKIP
 """
 from __future__ import annotations
 
@@ -140,7 +140,7 @@ class SimpleRNNCell(_GatedCell):
     """One step of a fully-connected RNN: ``h = activation(x @ kernel + bias + h_prev @ recurrent_kernel)``.
 
     >>> cell = SimpleRNNCell(8)                                        # doctest: +SKIP
-    >>> out, [h] = cell(np.ones((2, 3), "float32"), [np.zeros((2, 8), "float32")])
+    >>> out, [h] = cell(np.ones((2, 3), "float32"), [np.zeros((2, 8), "float32")])  # doctest: +SKIP
     """
 
     _has_recurrent_activation = False
@@ -170,7 +170,7 @@ class LSTMCell(_GatedCell):
     """One LSTM step (gates i, f, c, o); states ``[h, c]``. ``unit_forget_bias`` starts the forget bias at 1.
 
     >>> cell = LSTMCell(8)                                             # doctest: +SKIP
-    >>> h, [h, c] = cell(x_t, [h0, c0])
+    >>> h, [h, c] = cell(x_t, [h0, c0])  # doctest: +SKIP
     """
 
     _gates = 4
@@ -222,7 +222,7 @@ class GRUCell(_GatedCell):
     the recurrent matmul and keeps separate input and recurrent biases (bias shape ``(2, 3 * units)``).
 
     >>> cell = GRUCell(8)                                              # doctest: +SKIP
-    >>> h, [h] = cell(x_t, [h0])
+    >>> h, [h] = cell(x_t, [h0])  # doctest: +SKIP
     """
 
     _gates = 3
@@ -297,7 +297,7 @@ class StackedRNNCells(Layer):
     one entry per cell (a tensor or a list, as that cell's states). ``RNN([c1, c2])`` builds one.
 
     >>> cells = StackedRNNCells([GRUCell(8), LSTMCell(4)])               # doctest: +SKIP
-    >>> RNN(cells, return_state=True)(x)                                  # output, [h1], [h2, c2]
+    >>> out, [h1], [h2, c2] = RNN(cells, return_state=True)(x)          # doctest: +SKIP
     """
 
     def __init__(self, cells: Any, **kwargs: Any):

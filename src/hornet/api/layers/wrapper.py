@@ -6,7 +6,7 @@ and saved in the config as a serialized layer entry, so ``from_config`` rebuilds
 >>> class Twice(Wrapper):                                        # doctest: +SKIP
 ...     def call(self, x):
 ...         return self.layer(self.layer(x))
->>> Twice(Dense(4)).get_config()["layer"]["class_name"]
+>>> Twice(Dense(4)).get_config()["layer"]["class_name"]  # doctest: +SKIP
 'Dense'
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ class Wrapper(Layer):
     """Abstract wrapper: holds ``self.layer``; subclasses implement ``call`` (and may override ``build``).
 
     >>> w = Wrapper(Dense(3))                                        # doctest: +SKIP
-    >>> w.build((None, 5)); [v.short_name for v in w.weights]
+    >>> w.build((None, 5)); [v.short_name for v in w.weights]  # doctest: +SKIP
     ['kernel', 'bias']
     """
 
