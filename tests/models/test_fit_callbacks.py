@@ -39,7 +39,7 @@ def test_early_stopping_restores_the_best_weights_like_keras():
 
 
 def test_model_checkpoint_save_best_only_writes_hornet_files(tmp_path):
-    model = _regressor(HORNET, lr=0.05)
+    model = _regressor(HORNET, lr=0.6)
     pattern = str(tmp_path / "ckpt-{epoch:02d}.hornet")
     best_path = str(tmp_path / "best.hornet")
     history = model.fit(X, Y, batch_size=16, epochs=6, shuffle=False, verbose=0, validation_data=(XV, YV),
