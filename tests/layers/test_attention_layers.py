@@ -1,39 +1,14 @@
 """Attention layers against Keras 3 (JAX backend): MultiHeadAttention (weights, masks, causal, attention axes,
 scores), Attention and AdditiveAttention; symbolic batch, lazy build under jit, config round trip, errors."""
-import os
-
 import numpy as np
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "jax")
+from layer_oracle import close, copy_random_weights, rand
 
-import hornet  # noqa: E402
-from hornet.api.layers import attention  # noqa: E402
+import hornet
+from hornet.api.layers import attention
 
-RTOL = ATOL = 1e-5
 B, TQ, TV, DQ, DV = 2, 5, 7, 6, 4
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "jax"
-    import keras as k
-
-    assert k.backend.backend() == "jax"
-    return k
-
-
-def random(shape, seed=0, scale=1.0):
-    return (np.random.default_rng(seed).normal(size=shape) * scale).astype("float32")
-
-
-def close(a, b):
-    if isinstance(b, (list, tuple)):
-        assert len(a) == len(b)
-        for x, y in zip(a, b):
-            close(x, y)
-        return
-    np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=RTOL, atol=ATOL)
 
 
 def mha_pair(keras, kwargs, q_shape, v_shape, k_shape=None):
@@ -41,8 +16,7 @@ def mha_pair(keras, kwargs, q_shape, v_shape, k_shape=None):
     h_layer = attention.MultiHeadAttention(**kwargs)
     k_layer.build(q_shape, v_shape, k_shape)
     h_layer.build(q_shape, v_shape, k_shape)
-    k_layer.set_weights([random(w.shape, i + 10, 0.4) for i, w in enumerate(k_layer.weights)])
-    h_layer.set_weights(k_layer.get_weights())
+    copy_random_weights(h_layer, k_layer, scale=0.4)
     return h_layer, k_layer
 
 
@@ -56,7 +30,7 @@ MHA_CASES = [
 
 @pytest.mark.parametrize("kwargs", MHA_CASES)
 def test_mha_matches_keras(keras, kwargs):
-    q, v, kk = random((B, TQ, DQ), 1), random((B, TV, DV), 2), random((B, TV, 3), 3)
+    q, v, kk = rand((B, TQ, DQ), 1), rand((B, TV, DV), 2), rand((B, TV, 3), 3)
     h, k = mha_pair(keras, kwargs, q.shape, v.shape, kk.shape)
     close(h(q, v, kk, return_attention_scores=True), k(q, v, kk, return_attention_scores=True))
     assert [w.short_name for w in h.weights] == [w.name for w in k.weights]
@@ -67,19 +41,18 @@ def test_mha_matches_keras(keras, kwargs):
 
 def test_mha_self_attention_and_lazy_build(keras):
     """Called without build: the projections are created on the first call (key defaults to value)."""
-    x = random((B, TQ, DQ), 4)
+    x = rand((B, TQ, DQ), 4)
     k = keras.layers.MultiHeadAttention(num_heads=2, key_dim=4)
     k(x, x)
     h = attention.MultiHeadAttention(num_heads=2, key_dim=4)
     h(x, x)
     assert [w.short_name for w in h.weights] == [w.name for w in k.weights]
-    k.set_weights([random(w.shape, i, 0.4) for i, w in enumerate(k.weights)])
-    h.set_weights(k.get_weights())
+    copy_random_weights(h, k, seed=0, scale=0.4)
     close(h(x, x), k(x, x))
 
 
 def test_mha_masks(keras):
-    q, v = random((B, TQ, DQ), 5), random((B, TV, DQ), 6)
+    q, v = rand((B, TQ, DQ), 5), rand((B, TV, DQ), 6)
     h, k = mha_pair(keras, dict(num_heads=2, key_dim=3), q.shape, v.shape)
     rng = np.random.default_rng(7)
     attn_mask = rng.random((B, TQ, TV)) > 0.3
@@ -92,7 +65,7 @@ def test_mha_masks(keras):
 
 
 def test_mha_causal(keras):
-    x = random((B, TQ, DQ), 8)
+    x = rand((B, TQ, DQ), 8)
     h, k = mha_pair(keras, dict(num_heads=2, key_dim=3), x.shape, x.shape)
     close(h(x, x, use_causal_mask=True, return_attention_scores=True),
           k(x, x, use_causal_mask=True, return_attention_scores=True))
@@ -106,19 +79,19 @@ def test_mha_causal(keras):
 
 @pytest.mark.parametrize("axes", [None, (2,), (1, 2)])
 def test_mha_attention_axes(keras, axes):
-    x = random((B, 3, 4, DQ), 10)
+    x = rand((B, 3, 4, DQ), 10)
     h, k = mha_pair(keras, dict(num_heads=2, key_dim=3, attention_axes=axes), x.shape, x.shape)
     close(h(x, x, return_attention_scores=True), k(x, x, return_attention_scores=True))
 
 
 def test_mha_symbolic_batch_jit_and_config(keras):
-    q, v = random((B, TQ, DQ), 11), random((B, TV, DV), 12)
+    q, v = rand((B, TQ, DQ), 11), rand((B, TV, DV), 12)
     h, k = mha_pair(keras, dict(num_heads=2, key_dim=3, value_dim=5, dropout=0.1), q.shape, v.shape)
     graph = hornet.trace(lambda a, b: h(a, b), hornet.TensorSpec((None, TQ, DQ)), hornet.TensorSpec((None, TV, DV)))
     assert isinstance(graph.outputs[0].type.shape[0], str) and graph.outputs[0].type.shape[1:] == (TQ, DQ)
     jitted = hornet.jit(lambda a, b: h(a, b))
     for batch in (2, 3):
-        qb, vb = random((batch, TQ, DQ), batch), random((batch, TV, DV), batch + 1)
+        qb, vb = rand((batch, TQ, DQ), batch), rand((batch, TV, DV), batch + 1)
         close(jitted(qb, vb), k(qb, vb))
     config = h.get_config()
     assert set(config) == set(k.get_config()) - {"build_config"}
@@ -130,7 +103,7 @@ def test_mha_symbolic_batch_jit_and_config(keras):
 
 def test_mha_built_lazily_inside_jit():
     layer = attention.MultiHeadAttention(num_heads=2, key_dim=4)
-    x = random((B, TQ, DQ), 13)
+    x = rand((B, TQ, DQ), 13)
     out = hornet.jit(lambda a: layer(a, a))(x)
     assert out.shape == (B, TQ, DQ) and len(layer.weights) == 8
     close(out, layer(x, x))  # the weights created while tracing are the ones used eagerly
@@ -138,7 +111,7 @@ def test_mha_built_lazily_inside_jit():
 
 def test_mha_dropout_training():
     layer = attention.MultiHeadAttention(num_heads=2, key_dim=4, dropout=0.5, seed=3)
-    x = random((B, TQ, DQ), 14)
+    x = rand((B, TQ, DQ), 14)
     infer = np.asarray(layer(x, x, training=False))
     a, b = np.asarray(layer(x, x, training=True)), np.asarray(layer(x, x, training=True))
     assert a.shape == infer.shape and not np.allclose(a, infer) and not np.allclose(a, b)
@@ -151,9 +124,9 @@ def test_mha_errors():
         attention.MultiHeadAttention(num_heads=2, key_dim=None)
     layer = attention.MultiHeadAttention(num_heads=2, key_dim=2)
     with pytest.raises(ValueError, match="`value` and `key`"):
-        layer(random((B, TQ, DQ)), random((B, TV, DV)), random((B, TV + 1, DV)))
+        layer(rand((B, TQ, DQ)), rand((B, TV, DV)), rand((B, TV + 1, DV)))
     with pytest.raises(ValueError, match="same rank"):
-        attention.MultiHeadAttention(num_heads=2, key_dim=2)(random((B, TQ, DQ)), random((B, DV)))
+        attention.MultiHeadAttention(num_heads=2, key_dim=2)(rand((B, TQ, DQ)), rand((B, DV)))
 
 
 ATTN_CASES = [
@@ -167,14 +140,13 @@ ATTN_CASES = [
 
 @pytest.mark.parametrize("name,kwargs", ATTN_CASES)
 def test_attention_matches_keras(keras, name, kwargs):
-    q, v, kk = random((B, TQ, DV), 15), random((B, TV, DV), 16), random((B, TV, DV), 17)
+    q, v, kk = rand((B, TQ, DV), 15), rand((B, TV, DV), 16), rand((B, TV, DV), 17)
     k = getattr(keras.layers, name)(**kwargs)
     h = getattr(attention, name)(**kwargs)
     k.build([q.shape, v.shape, kk.shape])
     h.build([q.shape, v.shape, kk.shape])
     assert [w.short_name for w in h.weights] == [w.name for w in k.weights]
-    k.set_weights([random(w.shape, i + 30, 0.7) for i, w in enumerate(k.weights)])
-    h.set_weights(k.get_weights())
+    copy_random_weights(h, k, seed=30, scale=0.7)
     close(h([q, v]), k([q, v]))
     mask = [np.random.default_rng(18).random((B, TQ)) > 0.3, np.random.default_rng(19).random((B, TV)) > 0.3]
     mask[1][:, 0] = True
@@ -196,11 +168,11 @@ def test_attention_matches_keras(keras, name, kwargs):
 def test_attention_errors_and_mask_output():
     layer = attention.Attention()
     with pytest.raises(ValueError, match="list"):
-        layer(random((B, TQ, DV)))
+        layer(rand((B, TQ, DV)))
     with pytest.raises(ValueError, match="list"):
-        attention.AdditiveAttention()(random((B, TQ, DV)))
+        attention.AdditiveAttention()(rand((B, TQ, DV)))
     with pytest.raises(ValueError, match="mask"):
-        layer([random((B, TQ, DV)), random((B, TV, DV))], mask=np.ones((B, TQ), bool))
+        layer([rand((B, TQ, DV)), rand((B, TV, DV))], mask=np.ones((B, TQ), bool))
     with pytest.raises(ValueError, match="score_mode"):
         attention.Attention(score_mode="bilinear")
     q_mask = np.ones((B, TQ), bool)
@@ -210,7 +182,7 @@ def test_attention_errors_and_mask_output():
 
 def test_attention_dropout_training():
     layer = attention.Attention(dropout=0.5, seed=1)
-    q, v = random((B, TQ, DV), 20), random((B, TV, DV), 21)
+    q, v = rand((B, TQ, DV), 20), rand((B, TV, DV), 21)
     infer = np.asarray(layer([q, v], training=False))
     train = np.asarray(layer([q, v], training=True))
     assert train.shape == infer.shape and not np.allclose(train, infer)

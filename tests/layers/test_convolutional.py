@@ -1,33 +1,21 @@
 """Convolution layers against Keras 3 (JAX backend) as the oracle: outputs with copied weights, output shapes,
 weight names, symbolic batch, config round trip, regularization and errors."""
-import inspect
-import os
 import re
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "jax")
+from layer_oracle import ATOL, RTOL, check_jit_matches_keras, keras_config_keys, rand
+from layer_oracle import build_pair as build_layers
 
-import hornet  # noqa: E402
-from hornet import ops  # noqa: E402
-from hornet.api import constraints, regularizers  # noqa: E402
-from hornet.api.layers import conv_transpose, convolutional, depthwise  # noqa: E402
-from hornet.api.layers.input_layer import Input  # noqa: E402
-from hornet.ir.errors import ShapeError  # noqa: E402
-from hornet.runtime.variables import StateScope  # noqa: E402
+import hornet
+from hornet import ops
+from hornet.api import constraints, regularizers
+from hornet.api.layers import conv_transpose, convolutional, depthwise
+from hornet.ir.errors import ShapeError
+from hornet.runtime.variables import StateScope
 
-RTOL = ATOL = 1e-5
 MODULES = (convolutional, conv_transpose, depthwise)
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "jax"
-    import keras as k
-
-    assert k.backend.backend() == "jax"
-    return k
 
 
 def hornet_cls(name):
@@ -37,29 +25,12 @@ def hornet_cls(name):
     raise AttributeError(name)
 
 
-def random(shape, seed=0):
-    return np.random.default_rng(seed).normal(size=shape).astype("float32")
-
-
 def build_pair(keras, name, kwargs, shape):
     """The hornet and Keras layers built on ``shape`` with the same random weights."""
     # Keras's random initializers compile per shape on JAX (slow); the weights are overwritten anyway
     fast = {k: "zeros" for k in ("kernel_initializer", "depthwise_initializer", "pointwise_initializer")
             if k in getattr(keras.layers, name).__init__.__code__.co_varnames}
-    k_layer = getattr(keras.layers, name)(**{**fast, **kwargs})
-    h_layer = hornet_cls(name)(**kwargs)
-    k_layer.build(shape)
-    h_layer.build(shape)
-    k_layer.set_weights([random(w.shape, i + 10) for i, w in enumerate(k_layer.weights)])
-    h_layer.set_weights(k_layer.get_weights())
-    return h_layer, k_layer
-
-
-def keras_config_keys(cls):
-    """The keys of a Keras layer's config: its __init__ arguments plus the base ones. (Read from the signature:
-    Keras's own get_config imports TensorFlow, which costs seconds.)"""
-    params = inspect.signature(cls.__init__).parameters
-    return {p for p in params if p not in ("self", "kwargs")} | {"name", "trainable", "dtype"}
+    return build_layers(hornet_cls(name)(**kwargs), getattr(keras.layers, name)(**{**fast, **kwargs}), shape)
 
 
 CASES = [
@@ -98,7 +69,7 @@ CASES = [
 def test_matches_keras(keras, name, kwargs, shape):
     h_layer, k_layer = build_pair(keras, name, kwargs, shape)
     assert [w.short_name for w in h_layer.weights] == [w.name for w in k_layer.weights]
-    x = random(shape, 1)
+    x = rand(shape, 1)
     expected = np.asarray(k_layer(x))
     np.testing.assert_allclose(np.asarray(h_layer(x)), expected, rtol=RTOL, atol=ATOL)
     symbolic = (None,) + shape[1:]
@@ -109,18 +80,7 @@ def test_matches_keras(keras, name, kwargs, shape):
 @pytest.mark.parametrize("name,kwargs,shape", [CASES[2], CASES[7], CASES[13], CASES[19], CASES[22]],
                          ids=["causal", "grouped", "transpose", "depthwise", "separable"])
 def test_symbolic_batch_and_jit(keras, name, kwargs, shape):
-    h_layer, k_layer = build_pair(keras, name, kwargs, shape)
-    graph = hornet.trace(lambda x: h_layer(x), hornet.TensorSpec((None,) + shape[1:]))
-    out_shape = graph.outputs[0].type.shape
-    assert out_shape[0] == "batch"
-    assert tuple(out_shape[1:]) == tuple(k_layer.compute_output_shape(shape))[1:]
-    jitted = hornet.jit(h_layer)
-    for batch in (shape[0], shape[0] + 3):
-        x = random((batch,) + shape[1:], batch)
-        np.testing.assert_allclose(np.asarray(jitted(x)), np.asarray(k_layer(x)), rtol=RTOL, atol=ATOL)
-    assert jitted.cache_size == 2
-    functional = h_layer(Input(shape[1:]))
-    assert functional.shape == tuple(k_layer.compute_output_shape((None,) + shape[1:]))
+    check_jit_matches_keras(*build_pair(keras, name, kwargs, shape), shape)
 
 
 @pytest.mark.parametrize("name,kwargs", [
@@ -141,7 +101,7 @@ def test_config_round_trip(keras, name, kwargs):
     assert set(config) == keras_config_keys(getattr(keras.layers, name))
     clone = hornet_cls(name).from_config(config)
     assert clone.get_config() == config
-    x = random(shape)
+    x = rand(shape)
     y = np.asarray(layer(x))
     clone.build(shape)
     clone.set_weights(layer.get_weights())
@@ -155,8 +115,8 @@ def test_gradients_match_keras(keras, name, kwargs, shape):
     import jax.numpy as jnp
 
     h_layer, k_layer = build_pair(keras, name, kwargs, shape)
-    x = random(shape, 1)
-    target = random(k_layer.compute_output_shape(shape), 2)
+    x = rand(shape, 1)
+    target = rand(k_layer.compute_output_shape(shape), 2)
     weights = h_layer.trainable_weights
 
     def loss(*values):
@@ -176,7 +136,7 @@ def test_gradients_match_keras(keras, name, kwargs, shape):
 def test_mixed_precision(keras):
     h_layer, k_layer = build_pair(keras, "SeparableConv2D", dict(filters=4, kernel_size=3, dtype="mixed_float16"),
                                   (2, 6, 6, 3))
-    x = random((2, 6, 6, 3))
+    x = rand((2, 6, 6, 3))
     y, expected = h_layer(x), np.asarray(k_layer(x))
     assert str(y.dtype) == str(expected.dtype) == "float16"
     assert [w.dtype.name for w in h_layer.weights] == ["float32"] * 3
@@ -187,7 +147,7 @@ def test_regularization_losses_match_keras(keras):
     kwargs = dict(filters=3, kernel_size=2, kernel_regularizer=regularizers.L2(0.1), bias_regularizer="l1",
                   bias_initializer="ones")
     h_layer, k_layer = build_pair(keras, "Conv2D", kwargs, (2, 4, 4, 2))
-    x = random((2, 4, 4, 2))
+    x = rand((2, 4, 4, 2))
     h_layer(x)
     k_layer(x)
     np.testing.assert_allclose(sorted(float(v) for v in h_layer.losses), sorted(float(v) for v in k_layer.losses),
@@ -197,7 +157,7 @@ def test_regularization_losses_match_keras(keras):
 def test_grouped_conv_is_blockwise():
     """groups=2 equals two separate convs over the channel halves (independent of Keras)."""
     layer = convolutional.Conv2D(4, 3, groups=2, use_bias=False)
-    x = random((1, 5, 5, 4))
+    x = rand((1, 5, 5, 4))
     y = np.asarray(layer(x))
     kernel = layer.kernel.numpy()  # (3, 3, 2, 4)
     for g in range(2):
@@ -219,14 +179,14 @@ def test_wrong_rank_names_layer_and_shape(name, kwargs, shape):
     layer = hornet_cls(name)(**kwargs)
     expected = f"'{layer.name}' ({name}) expects a rank-{layer.rank + 2} input, got shape {shape}"
     with pytest.raises(ShapeError, match=re.escape(expected)):
-        layer(random(shape))
+        layer(rand(shape))
 
 
 def test_wrong_rank_after_build():
     layer = convolutional.Conv2D(2, 3)
-    layer(random((1, 5, 5, 3)))
+    layer(rand((1, 5, 5, 3)))
     with pytest.raises(ShapeError, match="rank-4"):
-        layer(random((5, 5, 3)))
+        layer(rand((5, 5, 3)))
 
 
 @pytest.mark.parametrize("cls,kwargs,match", [
@@ -247,7 +207,7 @@ def test_bad_arguments(cls, kwargs, match):
 
 def test_input_channels_not_divisible_by_groups():
     with pytest.raises(ValueError, match="groups=2"):
-        convolutional.Conv2D(4, 3, groups=2)(random((1, 5, 5, 3)))
+        convolutional.Conv2D(4, 3, groups=2)(rand((1, 5, 5, 3)))
 
 
 def test_valid_padding_too_small_input():

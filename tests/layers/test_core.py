@@ -1,64 +1,21 @@
 """Core layers (Dense, EinsumDense, Activation, Embedding, Lambda, Identity, Masking) against Keras 3 (JAX
 backend): outputs with copied weights, output shapes, weight names, symbolic batch, config round trip, errors."""
 import json
-import os
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "jax")
+from layer_oracle import ATOL, RTOL, check_round_trip, check_symbolic_batch, rand
+from layer_oracle import build_pair as build_layers
 
-import hornet  # noqa: E402
-from hornet.api.layers import core  # noqa: E402
-from hornet.ir.errors import ShapeError  # noqa: E402
-
-RTOL = ATOL = 1e-5
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "jax"
-    import keras as k
-
-    assert k.backend.backend() == "jax"
-    return k
-
-
-def rand(shape, seed=0):
-    return np.random.default_rng(seed).normal(size=shape).astype("float32")
+import hornet
+from hornet.api.layers import core
+from hornet.ir.errors import ShapeError
 
 
 def build_pair(keras, name, kwargs, shape):
     """Hornet and Keras layers built on ``shape``, with random weights set in Keras and copied to hornet."""
-    k_layer = getattr(keras.layers, name)(**kwargs)
-    h_layer = getattr(core, name)(**kwargs)
-    k_layer.build(shape)
-    h_layer.build(shape)
-    k_layer.set_weights([rand(w.shape, i + 10) for i, w in enumerate(k_layer.weights)])
-    h_layer.set_weights(k_layer.get_weights())
-    return h_layer, k_layer
-
-
-def check_symbolic_batch(layer, shape, dtype="float32", make=rand):
-    """One trace with a symbolic batch serves two batch sizes; outputs match eager calls."""
-    graph = hornet.trace(lambda x: layer(x), hornet.TensorSpec((None, *shape[1:]), dtype))
-    assert "batch" in str(graph.output_types[0])
-    jitted = hornet.jit(layer)
-    for batch in (2, 5):
-        x = make((batch, *shape[1:]), batch)
-        np.testing.assert_allclose(np.asarray(jitted(x)), np.asarray(layer(x)), rtol=RTOL, atol=ATOL)
-    assert jitted.cache_size <= 2
-
-
-def check_round_trip(layer, x):
-    config = layer.get_config()
-    json.dumps(config)
-    clone = type(layer).from_config(config)
-    if layer.weights:
-        clone.build(x.shape)
-        clone.set_weights(layer.get_weights())
-    np.testing.assert_allclose(np.asarray(clone(x)), np.asarray(layer(x)), rtol=RTOL, atol=ATOL)
-    assert clone.get_config() == {**config, "name": clone.name}
+    return build_layers(getattr(core, name)(**kwargs), getattr(keras.layers, name)(**kwargs), shape)
 
 
 DENSE_CASES = [

@@ -2,29 +2,17 @@
 sampling helpers match exactly; random layers match Keras draw for draw given the same seed (same threefry
 stream), are the identity at inference, deterministic given a seed, and keep a symbolic batch when traced."""
 import json
-import os
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
-import hornet  # noqa: E402
-from hornet.api.layers import image_preprocessing as ip  # noqa: E402
-from hornet.api.layers import image_sampling as sampling  # noqa: E402
-from hornet.ir.errors import ShapeError  # noqa: E402
+import hornet
+from hornet.api.layers import image_preprocessing as ip
+from hornet.api.layers import image_sampling as sampling
+from hornet.ir.errors import ShapeError
 
 ATOL = 1e-4  # pixel values up to 255 in float32: ~1e-7 relative
 SHAPE = (3, 8, 10, 3)
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "jax"
-    import keras as k
-
-    assert k.backend.backend() == "jax"
-    return k
 
 
 def images(shape=SHAPE, seed=0, dtype="float32"):

@@ -1,29 +1,17 @@
 """InputSpec / assert_input_compatibility (accept and reject the same inputs as Keras 3, with errors naming the
 layer and the shapes), the Wrapper base class, and hornet.layers.serialize/deserialize (incl. Keras entries)."""
 import json
-import os
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "jax")
-
-from hornet import ops  # noqa: E402
-from hornet.api.layers.core import Dense  # noqa: E402
-from hornet.api.layers.input_spec import InputSpec, assert_input_compatibility  # noqa: E402
-from hornet.api.layers.layer import Layer  # noqa: E402
-from hornet.api.layers.layer_serialization import deserialize, serialize  # noqa: E402
-from hornet.api.layers.wrapper import Wrapper  # noqa: E402
-from hornet.api.saving.serialize import UnknownClassError  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "jax"
-    import keras as k
-
-    assert k.backend.backend() == "jax"
-    return k
+from hornet import ops
+from hornet.api.layers.core import Dense
+from hornet.api.layers.input_spec import InputSpec, assert_input_compatibility
+from hornet.api.layers.layer import Layer
+from hornet.api.layers.layer_serialization import deserialize, serialize
+from hornet.api.layers.wrapper import Wrapper
+from hornet.api.saving.serialize import UnknownClassError
 
 
 def zeros(shape, dtype="float32"):

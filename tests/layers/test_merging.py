@@ -1,37 +1,15 @@
 """Merging layers (Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot and their functional
 forms) against Keras 3 (JAX backend): outputs, output shapes, masks, configs, symbolic batch, errors."""
 import json
-import os
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "jax")
+from layer_oracle import ATOL, RTOL, assert_configs_match, rand
 
-import hornet  # noqa: E402
-from hornet.api.layers import merging  # noqa: E402
-from hornet.api.layers.input_layer import Input  # noqa: E402
-
-RTOL = ATOL = 1e-5
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "jax"
-    import keras as k
-
-    assert k.backend.backend() == "jax"
-    return k
-
-
-def rand(shape, seed=0):
-    return np.random.default_rng(seed).normal(size=shape).astype("float32")
-
-
-def plain(v):
-    if isinstance(v, (list, tuple)):
-        return [plain(x) for x in v]
-    return v
+import hornet
+from hornet.api.layers import merging
+from hornet.api.layers.input_layer import Input
 
 
 ELEMENTWISE = ["Add", "Subtract", "Multiply", "Average", "Maximum", "Minimum"]
@@ -62,8 +40,7 @@ def test_matches_keras(keras, name, kwargs, shapes):
     assert h.compute_output_shape(sym) == tuple(k.compute_output_shape(sym))
     assert h.weights == [] and h.supports_masking == k.supports_masking
     hc, kc = h.get_config(), k.get_config()
-    assert {key: plain(v) for key, v in hc.items() if key not in ("name", "dtype")} == \
-        {key: plain(v) for key, v in kc.items() if key not in ("name", "dtype")}
+    assert_configs_match(hc, kc)
     json.dumps(hc)
     np.testing.assert_array_equal(np.asarray(type(h).from_config(hc)(xs)), np.asarray(h(xs)))
 

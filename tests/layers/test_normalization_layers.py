@@ -1,37 +1,19 @@
 """Normalization layers against Keras 3 (JAX backend): BatchNormalization in inference and training (outputs and
 moving statistics), frozen BN, BN under hornet.jit (state written back), Layer/Group/Unit/RMS normalization,
 config round trips and errors."""
-import inspect
-import os
 import re
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "jax")
+from layer_oracle import ATOL, RTOL, check_jit_matches_keras, keras_config_keys, rand
 
-import hornet  # noqa: E402
-from hornet import ops  # noqa: E402
-from hornet.api import regularizers  # noqa: E402
-from hornet.api.layers import normalization  # noqa: E402
-from hornet.api.layers.input_layer import Input  # noqa: E402
-from hornet.ir.errors import ShapeError  # noqa: E402
-from hornet.runtime.variables import StateScope  # noqa: E402
-
-RTOL = ATOL = 1e-5
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "jax"
-    import keras as k
-
-    assert k.backend.backend() == "jax"
-    return k
-
-
-def random(shape, seed=0, scale=1.0, shift=0.0):
-    return (np.random.default_rng(seed).normal(size=shape) * scale + shift).astype("float32")
+import hornet
+from hornet import ops
+from hornet.api import regularizers
+from hornet.api.layers import normalization
+from hornet.ir.errors import ShapeError
+from hornet.runtime.variables import StateScope
 
 
 def build_pair(keras, name, kwargs, shape):
@@ -43,7 +25,7 @@ def build_pair(keras, name, kwargs, shape):
     assert [w.short_name for w in h_layer.weights] == [w.name for w in k_layer.weights]
     weights = []
     for i, w in enumerate(k_layer.weights):
-        v = random(w.shape, 100 + i)
+        v = rand(w.shape, 100 + i)
         weights.append(np.abs(v) + 0.5 if w.name in ("moving_variance", "moving_stddev", "renorm_stddev") else v)
     k_layer.set_weights(weights)
     h_layer.set_weights(weights)
@@ -69,13 +51,13 @@ BN_CASES = [
 @pytest.mark.parametrize("kwargs,shape,mask", BN_CASES, ids=[f"bn-{i}" for i in range(len(BN_CASES))])
 def test_batch_norm_training_matches_keras(keras, kwargs, shape, mask):
     h_layer, k_layer = build_pair(keras, "BatchNormalization", kwargs, shape)
-    x = random(shape, 1, scale=3.0, shift=2.0)
+    x = rand(shape, 1, scale=3.0, shift=2.0)
     extra = {} if mask is None else {"mask": mask}
     expected = np.asarray(k_layer(x, training=True, **extra))
     np.testing.assert_allclose(np.asarray(h_layer(x, training=True, **extra)), expected, rtol=RTOL, atol=ATOL)
     assert_weights_equal(h_layer, k_layer)  # moving statistics updated the same way
     # inference afterwards uses the updated moving statistics
-    x2 = random(shape, 2)
+    x2 = rand(shape, 2)
     np.testing.assert_allclose(np.asarray(h_layer(x2)), np.asarray(k_layer(x2)), rtol=RTOL, atol=ATOL)
     np.testing.assert_allclose(np.asarray(h_layer(x2, training=False)), np.asarray(k_layer(x2, training=False)),
                                rtol=RTOL, atol=ATOL)
@@ -84,7 +66,7 @@ def test_batch_norm_training_matches_keras(keras, kwargs, shape, mask):
 def test_batch_norm_moving_stats_formula():
     """One training call: moving = moving * momentum + batch * (1 - momentum), with the biased variance."""
     layer = normalization.BatchNormalization(momentum=0.8)
-    x = random((16, 3), 3, scale=2.0, shift=1.0)
+    x = rand((16, 3), 3, scale=2.0, shift=1.0)
     y = np.asarray(layer(x, training=True))
     np.testing.assert_allclose(layer.moving_mean.numpy(), 0.2 * x.mean(0), rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(layer.moving_variance.numpy(), 0.8 + 0.2 * x.var(0), rtol=1e-5)
@@ -96,7 +78,7 @@ def test_frozen_batch_norm_runs_in_inference_mode(keras):
     h_layer.trainable = False
     k_layer.trainable = False
     before = [w.numpy() for w in h_layer.weights]
-    x = random((8, 4), 4, shift=5.0)
+    x = rand((8, 4), 4, shift=5.0)
     expected = np.asarray(k_layer(x, training=True))
     np.testing.assert_allclose(np.asarray(h_layer(x, training=True)), expected, rtol=RTOL, atol=ATOL)
     np.testing.assert_allclose(expected, np.asarray(k_layer(x, training=False)), rtol=RTOL, atol=ATOL)
@@ -114,7 +96,7 @@ def test_batch_norm_training_gradients_match_keras(keras):
     import jax.numpy as jnp
 
     h_layer, k_layer = build_pair(keras, "BatchNormalization", dict(axis=1), (6, 3, 4))
-    x, target = random((6, 3, 4), 1, scale=2.0), random((6, 3, 4), 2)
+    x, target = rand((6, 3, 4), 1, scale=2.0), rand((6, 3, 4), 2)
     weights = h_layer.trainable_weights
 
     def loss(gamma, beta):
@@ -143,12 +125,12 @@ def test_batch_norm_in_jit_writes_back_moving_stats(keras):
     h_layer, k_layer = build_pair(keras, "BatchNormalization", dict(momentum=0.7), shape)
     train = hornet.jit(lambda a: h_layer(a, training=True))
     for step in range(2):
-        x = random(shape, 10 + step, scale=2.0, shift=1.0)
+        x = rand(shape, 10 + step, scale=2.0, shift=1.0)
         expected = np.asarray(k_layer(x, training=True))
         np.testing.assert_allclose(np.asarray(train(x)), expected, rtol=RTOL, atol=ATOL)
         assert_weights_equal(h_layer, k_layer)
     assert train.cache_size == 1
-    x = random((2,) + shape[1:], 20)  # another batch size: a second compile, state still threaded
+    x = rand((2,) + shape[1:], 20)  # another batch size: a second compile, state still threaded
     k_layer(x, training=True)
     train(x)
     assert_weights_equal(h_layer, k_layer)
@@ -178,7 +160,7 @@ NORM_CASES = [
 @pytest.mark.parametrize("name,kwargs,shape", NORM_CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(NORM_CASES)])
 def test_matches_keras(keras, name, kwargs, shape):
     h_layer, k_layer = build_pair(keras, name, kwargs, shape)
-    x = random(shape, 1, scale=2.0, shift=1.0)
+    x = rand(shape, 1, scale=2.0, shift=1.0)
     expected = np.asarray(k_layer(x))
     np.testing.assert_allclose(np.asarray(h_layer(x)), expected, rtol=RTOL, atol=ATOL)
     assert tuple(h_layer.compute_output_shape((None,) + shape[1:])) == (None,) + shape[1:]
@@ -188,21 +170,8 @@ def test_matches_keras(keras, name, kwargs, shape):
                          ids=["layer", "group", "unit", "rms"])
 def test_symbolic_batch_and_jit(keras, name, kwargs, shape):
     h_layer, k_layer = build_pair(keras, name, kwargs, shape)
-    graph = hornet.trace(lambda x: h_layer(x), hornet.TensorSpec((None,) + shape[1:]))
-    assert tuple(graph.outputs[0].type.shape) == ("batch",) + shape[1:]
-    jitted = hornet.jit(h_layer)
-    for batch in (shape[0], shape[0] + 3):
-        x = random((batch,) + shape[1:], batch)
-        np.testing.assert_allclose(np.asarray(jitted(x)), np.asarray(k_layer(x)), rtol=RTOL, atol=ATOL)
-    assert jitted.cache_size == 2
-    assert h_layer(Input(shape[1:])).shape == (None,) + shape[1:]
-
-
-def keras_config_keys(cls):
-    """A Keras layer's config keys: its __init__ arguments plus the base ones (Keras's own get_config imports
-    TensorFlow, which costs seconds)."""
-    params = inspect.signature(cls.__init__).parameters
-    return {p for p in params if p not in ("self", "kwargs")} | {"name", "trainable", "dtype"}
+    check_jit_matches_keras(h_layer, k_layer, shape)
+    assert tuple(k_layer.compute_output_shape(shape)) == shape  # normalization keeps the shape
 
 
 @pytest.mark.parametrize("name,kwargs,shape", [
@@ -224,7 +193,7 @@ def test_config_round_trip(keras, name, kwargs, shape):
     assert set(config) == expected_keys
     clone = cls.from_config(config)
     assert clone.get_config() == config
-    x = random(shape, 1)
+    x = rand(shape, 1)
     y = np.asarray(layer(x))
     clone.build(shape)
     clone.set_weights(layer.get_weights())
@@ -241,7 +210,7 @@ def test_regularization_losses_match_keras(keras):
 def test_batch_norm_mixed_precision(keras):
     """float16 compute (inputs autocast, statistics in float32), float32 variables, as Keras."""
     h_layer, k_layer = build_pair(keras, "BatchNormalization", dict(dtype="mixed_float16"), (8, 3))
-    x = random((8, 3), 0, scale=2.0, shift=1.0)
+    x = rand((8, 3), 0, scale=2.0, shift=1.0)
     y = h_layer(x, training=True)
     expected = np.asarray(k_layer(x, training=True))
     assert str(y.dtype) == str(expected.dtype) == "float16"
@@ -259,7 +228,7 @@ def test_batch_norm_mixed_precision(keras):
 ])
 def test_bad_shapes(layer, shape, match):
     with pytest.raises((ShapeError, ValueError), match=match):
-        layer(random(shape))
+        layer(rand(shape))
 
 
 @pytest.mark.parametrize("layer,built,shape,message", [
@@ -269,9 +238,9 @@ def test_bad_shapes(layer, shape, match):
     (normalization.GroupNormalization(groups=2), (2, 3, 4), (2, 3, 6), "4 channels on axis 2, got shape (2, 3, 6)"),
 ])
 def test_shape_change_after_build_is_clear(layer, built, shape, message):
-    layer(random(built))
+    layer(rand(built))
     with pytest.raises(ShapeError, match=re.escape(message)):
-        layer(random(shape))
+        layer(rand(shape))
 
 
 @pytest.mark.parametrize("cls,kwargs,error,match", [

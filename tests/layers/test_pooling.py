@@ -1,33 +1,16 @@
 """Pooling layers against Keras 3 (JAX backend): outputs, output shapes, masking, symbolic batch, config round
 trip and errors."""
 import inspect
-import os
 import re
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "jax")
+from layer_oracle import ATOL, RTOL, check_jit_matches_keras, keras_config_keys, rand
 
-import hornet  # noqa: E402
-from hornet.api.layers import pooling  # noqa: E402
-from hornet.api.layers.input_layer import Input  # noqa: E402
-from hornet.ir.errors import ShapeError  # noqa: E402
-
-RTOL = ATOL = 1e-5
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "jax"
-    import keras as k
-
-    assert k.backend.backend() == "jax"
-    return k
-
-
-def random(shape, seed=0):
-    return np.random.default_rng(seed).normal(size=shape).astype("float32")
+import hornet
+from hornet.api.layers import pooling
+from hornet.ir.errors import ShapeError
 
 
 CASES = [
@@ -61,7 +44,7 @@ CASES = [
 def test_matches_keras(keras, name, kwargs, shape):
     h_layer = getattr(pooling, name)(**kwargs)
     k_layer = getattr(keras.layers, name)(**kwargs)
-    x = random(shape)
+    x = rand(shape)
     expected = np.asarray(k_layer(x))
     np.testing.assert_allclose(np.asarray(h_layer(x)), expected, rtol=RTOL, atol=ATOL)
     symbolic = (None,) + shape[1:]
@@ -73,24 +56,13 @@ def test_matches_keras(keras, name, kwargs, shape):
 @pytest.mark.parametrize("name,kwargs,shape", [CASES[2], CASES[8], CASES[17], CASES[20]],
                          ids=["max2d", "avg2d-same", "global", "adaptive"])
 def test_symbolic_batch_and_jit(keras, name, kwargs, shape):
-    h_layer = getattr(pooling, name)(**kwargs)
-    k_layer = getattr(keras.layers, name)(**kwargs)
-    graph = hornet.trace(lambda x: h_layer(x), hornet.TensorSpec((None,) + shape[1:]))
-    out_shape = graph.outputs[0].type.shape
-    assert out_shape[0] == "batch"
-    assert tuple(out_shape[1:]) == tuple(k_layer.compute_output_shape(shape))[1:]
-    jitted = hornet.jit(h_layer)
-    for batch in (shape[0], shape[0] + 2):
-        x = random((batch,) + shape[1:], batch)
-        np.testing.assert_allclose(np.asarray(jitted(x)), np.asarray(k_layer(x)), rtol=RTOL, atol=ATOL)
-    assert jitted.cache_size == 2
-    assert h_layer(Input(shape[1:])).shape == tuple(k_layer.compute_output_shape((None,) + shape[1:]))
+    check_jit_matches_keras(getattr(pooling, name)(**kwargs), getattr(keras.layers, name)(**kwargs), shape, 2)
 
 
 @pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
 @pytest.mark.parametrize("keepdims", [False, True])
 def test_global_average_pooling_1d_mask(keras, data_format, keepdims):
-    x = random((3, 5, 4) if data_format == "channels_last" else (3, 4, 5))
+    x = rand((3, 5, 4) if data_format == "channels_last" else (3, 4, 5))
     mask = np.array([[1, 1, 1, 0, 0], [1, 0, 1, 1, 1], [1, 1, 1, 1, 1]], bool)
     kwargs = dict(data_format=data_format, keepdims=keepdims)
     h_layer, k_layer = pooling.GlobalAveragePooling1D(**kwargs), keras.layers.GlobalAveragePooling1D(**kwargs)
@@ -99,13 +71,6 @@ def test_global_average_pooling_1d_mask(keras, data_format, keepdims):
     assert h_layer.compute_mask(x, mask) is None
     jitted = hornet.jit(lambda a, m: h_layer(a, mask=m))
     np.testing.assert_allclose(np.asarray(jitted(x, mask)), expected, rtol=RTOL, atol=ATOL)
-
-
-def keras_config_keys(cls):
-    """A Keras layer's config keys: its __init__ arguments plus the base ones (Keras's own get_config imports
-    TensorFlow, which costs seconds)."""
-    params = inspect.signature(cls.__init__).parameters
-    return {p for p in params if p not in ("self", "kwargs")} | {"name", "trainable", "dtype"}
 
 
 @pytest.mark.parametrize("name,kwargs,shape", [
@@ -122,7 +87,7 @@ def test_config_round_trip(keras, name, kwargs, shape):
     assert set(config) == keras_config_keys(getattr(keras.layers, name))
     clone = cls.from_config(config)
     assert clone.get_config() == config
-    x = random(shape)
+    x = rand(shape)
     np.testing.assert_array_equal(np.asarray(clone(x)), np.asarray(layer(x)))
 
 
@@ -149,7 +114,7 @@ def test_wrong_rank_names_layer_and_shape(name, kwargs, shape):
     rank = int(name[-2]) + 2
     expected = f"'{layer.name}' ({name}) expects a rank-{rank} input, got shape {shape}"
     with pytest.raises(ShapeError, match=re.escape(expected)):
-        layer(random(shape))
+        layer(rand(shape))
 
 
 @pytest.mark.parametrize("cls,kwargs,match", [

@@ -1,26 +1,14 @@
 """Preprocessing layers (Normalization with adapt, Rescaling) against Keras 3 (JAX backend): adapted statistics,
 outputs, weights, configs, symbolic batch, errors."""
 import json
-import os
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "jax")
+from layer_oracle import ATOL, RTOL
 
-import hornet  # noqa: E402
-from hornet.api.layers import preprocessing as pre  # noqa: E402
-
-RTOL = ATOL = 1e-5
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "jax"
-    import keras as k
-
-    assert k.backend.backend() == "jax"
-    return k
+import hornet
+from hornet.api.layers import preprocessing as pre
 
 
 def data(shape, seed=0):

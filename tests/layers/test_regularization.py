@@ -2,31 +2,15 @@
 ActivityRegularization) against Keras 3 (JAX backend): inference is the identity, training noise has the right
 statistics (and equals Keras's draw where both use the same sampler), shapes, configs, symbolic batch, errors."""
 import json
-import os
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "jax")
+from layer_oracle import ATOL, RTOL, rand
 
-import hornet  # noqa: E402
-from hornet.api.layers import regularization as reg  # noqa: E402
-from hornet.ir.errors import ShapeError  # noqa: E402
-
-RTOL = ATOL = 1e-5
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "jax"
-    import keras as k
-
-    assert k.backend.backend() == "jax"
-    return k
-
-
-def rand(shape, seed=0):
-    return np.random.default_rng(seed).normal(size=shape).astype("float32")
+import hornet
+from hornet.api.layers import regularization as reg
+from hornet.ir.errors import ShapeError
 
 
 CASES = [

@@ -1,38 +1,15 @@
 """Reshaping layers (Flatten, Reshape, Permute, RepeatVector, ZeroPadding1D/2D/3D, Cropping1D/2D/3D,
 UpSampling1D/2D/3D) against Keras 3 (JAX backend): outputs, output shapes, configs, symbolic batch, errors."""
 import json
-import os
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "jax")
+from layer_oracle import ATOL, RTOL, assert_configs_match, rand
 
-import hornet  # noqa: E402
-from hornet.api.layers import reshaping  # noqa: E402
-from hornet.ir.errors import ShapeError  # noqa: E402
-
-RTOL = ATOL = 1e-5
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "jax"
-    import keras as k
-
-    assert k.backend.backend() == "jax"
-    return k
-
-
-def rand(shape, seed=0):
-    return np.random.default_rng(seed).normal(size=shape).astype("float32")
-
-
-def plain(v):
-    """Config values with tuples as lists, so hornet's and Keras's compare equal."""
-    if isinstance(v, (list, tuple)):
-        return [plain(x) for x in v]
-    return v
+import hornet
+from hornet.api.layers import reshaping
+from hornet.ir.errors import ShapeError
 
 
 CASES = [
@@ -74,8 +51,7 @@ def test_matches_keras(keras, name, kwargs, shape):
     assert h.weights == []
     assert h.supports_masking == k.supports_masking
     hc, kc = h.get_config(), k.get_config()
-    assert {key: plain(v) for key, v in hc.items() if key not in ("name", "dtype")} == \
-        {key: plain(v) for key, v in kc.items() if key not in ("name", "dtype")}
+    assert_configs_match(hc, kc)
     json.dumps(hc)
     clone = type(h).from_config(hc)
     np.testing.assert_array_equal(np.asarray(clone(x)), np.asarray(h(x)))

@@ -1,53 +1,23 @@
 """Recurrent layers against Keras 3 (JAX backend): outputs with copied weights, masks, initial states, the
 single scan prim in the IR, symbolic batch/time, config round trip, gradients, dropout, stateful, errors."""
-import os
-
 import numpy as np
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "jax")
+from layer_oracle import ATOL, RTOL, close, copy_random_weights, rand
+from layer_oracle import build_pair as build_layers
 
-import hornet  # noqa: E402
-from hornet import ops  # noqa: E402
-from hornet.api.layers import rnn  # noqa: E402
-from hornet.api.layers.layer import Layer  # noqa: E402
-from hornet.ir.errors import ShapeError  # noqa: E402
+import hornet
+from hornet import ops
+from hornet.api.layers import rnn
+from hornet.api.layers.layer import Layer
+from hornet.ir.errors import ShapeError
 
-RTOL = ATOL = 1e-5
 B, T, F, U = 3, 6, 4, 5
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "jax"
-    import keras as k
-
-    assert k.backend.backend() == "jax"
-    return k
-
-
-def random(shape, seed=0, scale=0.5):
-    return (np.random.default_rng(seed).normal(size=shape) * scale).astype("float32")
 
 
 def build_pair(keras, name, kwargs, shape=(B, T, F)):
     """hornet and Keras layers built on ``shape``, with the same random weights."""
-    k_layer = getattr(keras.layers, name)(**kwargs)
-    h_layer = getattr(rnn, name)(**kwargs)
-    k_layer.build(shape)
-    h_layer.build(shape)
-    k_layer.set_weights([random(w.shape, i + 10) for i, w in enumerate(k_layer.weights)])
-    h_layer.set_weights(k_layer.get_weights())
-    return h_layer, k_layer
-
-
-def close(a, b):
-    if isinstance(b, (list, tuple)):
-        assert isinstance(a, (list, tuple)) and len(a) == len(b)
-        for x, y in zip(a, b):
-            close(x, y)
-        return
-    np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=RTOL, atol=ATOL)
+    return build_layers(getattr(rnn, name)(**kwargs), getattr(keras.layers, name)(**kwargs), shape, scale=0.5)
 
 
 CASES = [
@@ -63,7 +33,7 @@ CASES = [
 @pytest.mark.parametrize("name,kwargs", CASES)
 def test_matches_keras(keras, name, kwargs):
     h, k = build_pair(keras, name, kwargs)
-    x = random((B, T, F), 1, 1.0)
+    x = rand((B, T, F), 1)
     close(h(x), k(x))
     assert [w.short_name for w in h.weights] == [w.name for w in k.weights]
     assert [tuple(w.shape) for w in h.weights] == [tuple(w.shape) for w in k.weights]
@@ -81,7 +51,7 @@ def test_output_shape_matches_keras(keras, name, kwargs):
     ("GRU", dict(return_sequences=True, zero_output_for_mask=True))])
 def test_mask_keeps_previous_state(keras, name, extra):
     h, k = build_pair(keras, name, dict(units=U, return_state=True, **extra))
-    x = random((B, T, F), 2, 1.0)
+    x = rand((B, T, F), 2)
     mask = np.ones((B, T), bool)
     mask[0, 4:] = False      # right padding
     mask[1, :2] = False      # left padding
@@ -104,8 +74,7 @@ def test_embedding_mask_zero_in_functional_model(keras):
     h_emb = Embedding(10, F, mask_zero=True)
     h_lstm = rnn.LSTM(U, return_sequences=True)
     h_model = Functional(h_in, h_lstm(h_emb(h_in)))
-    k_model.set_weights([random(w.shape, i) for i, w in enumerate(k_model.weights)])
-    h_model.set_weights(k_model.get_weights())
+    copy_random_weights(h_model, k_model, seed=0, scale=0.5)
     out = np.asarray(h_model(ids))
     close(out, k_model(ids))
     # a padded step repeats the previous output, exactly as Keras does
@@ -115,8 +84,8 @@ def test_embedding_mask_zero_in_functional_model(keras):
 @pytest.mark.parametrize("name,n_states", [("LSTM", 2), ("GRU", 1)])
 def test_initial_state(keras, name, n_states):
     h, k = build_pair(keras, name, dict(units=U, return_sequences=True, return_state=True))
-    x = random((B, T, F), 3, 1.0)
-    states = [random((B, U), 20 + i, 1.0) for i in range(n_states)]
+    x = rand((B, T, F), 3)
+    states = [rand((B, U), 20 + i) for i in range(n_states)]
     close(h(x, initial_state=states), k(x, initial_state=states))
     if n_states == 1:  # a single tensor is accepted too
         close(h(x, initial_state=states[0]), k(x, initial_state=states))
@@ -143,7 +112,7 @@ def test_jit_two_batch_sizes(keras):
     h, k = build_pair(keras, "GRU", dict(units=U, return_sequences=True))
     jitted = hornet.jit(h)
     for batch in (2, 5):
-        x = random((batch, T, F), batch, 1.0)
+        x = rand((batch, T, F), batch)
         close(jitted(x), k(x))
     assert jitted.cache_size <= 2
 
@@ -157,7 +126,7 @@ def test_config_round_trip(keras, name, kwargs):
     # Keras's SimpleRNN omits `seed` from its config although it accepts it; hornet keeps it
     assert set(k.get_config()) - {"build_config"} <= set(config) <= set(k.get_config()) | {"seed"}
     clone = getattr(rnn, name).from_config(config)
-    x = random((B, T, F), 4)
+    x = rand((B, T, F), 4, 0.5)
     clone.build(x.shape)
     clone.set_weights(h.get_weights())
     close(clone(x), h(x))
@@ -168,11 +137,8 @@ def test_generic_rnn_over_cells(keras):
     for cell in ("SimpleRNNCell", "GRUCell"):
         h = rnn.RNN(getattr(rnn, cell)(U), return_sequences=True)
         k = keras.layers.RNN(getattr(keras.layers, cell)(U), return_sequences=True)
-        x = random((B, T, F), 5, 1.0)
-        k.build(x.shape)
-        h.build(x.shape)
-        k.set_weights([random(w.shape, i) for i, w in enumerate(k.weights)])
-        h.set_weights(k.get_weights())
+        x = rand((B, T, F), 5)
+        build_layers(h, k, x.shape, seed=0, scale=0.5)
         close(h(x), k(x))
         clone = rnn.RNN.from_config(h.get_config())
         clone.build(x.shape)
@@ -184,11 +150,8 @@ def test_gru_without_bias_reset_after(keras):
     """Keras's fused GRU path fails for use_bias=False under jax x64, so its generic RNN(GRUCell) is the oracle."""
     k = keras.layers.RNN(keras.layers.GRUCell(U, use_bias=False), return_sequences=True)
     h = rnn.GRU(U, use_bias=False, return_sequences=True)
-    x = random((B, T, F), 12, 1.0)
-    k.build(x.shape)
-    h.build(x.shape)
-    k.set_weights([random(w.shape, i) for i, w in enumerate(k.weights)])
-    h.set_weights(k.get_weights())
+    x = rand((B, T, F), 12)
+    build_layers(h, k, x.shape, seed=0, scale=0.5)
     close(h(x), k(x))
 
 
@@ -211,7 +174,7 @@ class MinimalCell(Layer):
 
 def test_custom_cell():
     layer = rnn.RNN(MinimalCell(3), return_sequences=True)
-    x = random((2, 4, F), 6, 1.0)
+    x = rand((2, 4, F), 6)
     y = np.asarray(layer(x))
     w, u = (v.numpy() for v in layer.weights)
     h = np.zeros((2, 3), "float32")
@@ -224,8 +187,8 @@ def test_custom_cell():
 @pytest.mark.parametrize("name,kwargs", [("LSTMCell", {}), ("GRUCell", {"reset_after": False})])
 def test_cell_step_matches_keras(keras, name, kwargs):
     h, k = build_pair(keras, name, dict(units=U, **kwargs), shape=(B, F))
-    x = random((B, F), 7, 1.0)
-    states = [random((B, U), 30 + i) for i in range(2 if name == "LSTMCell" else 1)]
+    x = rand((B, F), 7)
+    states = [rand((B, U), 30 + i, 0.5) for i in range(2 if name == "LSTMCell" else 1)]
     close(h(x, states), k(x, states))
 
 
@@ -247,7 +210,7 @@ def test_grad_through_lstm_matches_jax(keras):
     import jax.numpy as jnp
 
     h, k = build_pair(keras, "LSTM", dict(units=U, return_sequences=True))
-    x = random((B, T, F), 8, 1.0)
+    x = rand((B, T, F), 8)
 
     def h_loss(weights, x):
         return ops.sum(ops.square(h(x)))
@@ -268,7 +231,7 @@ def test_grad_through_lstm_matches_jax(keras):
 def test_dropout(keras, name):
     h, k = build_pair(keras, name, dict(units=U, dropout=0.5, recurrent_dropout=0.3, return_sequences=True,
                                         seed=1))
-    x = random((B, T, F), 9, 1.0)
+    x = rand((B, T, F), 9)
     close(h(x, training=False), k(x, training=False))
     a, b = np.asarray(h(x, training=True)), np.asarray(h(x, training=True))
     assert a.shape == (B, T, U) and np.all(np.isfinite(a))
@@ -280,7 +243,7 @@ def test_dropout(keras, name):
 
 def test_stateful(keras):
     h, k = build_pair(keras, "GRU", dict(units=U, stateful=True), shape=(B, T, F))
-    x1, x2 = random((B, T, F), 10, 1.0), random((B, T, F), 11, 1.0)
+    x1, x2 = rand((B, T, F), 10), rand((B, T, F), 11)
     close(h(x1), k(x1))
     close(h(x2), k(x2))  # continues from the state left by x1
     h.reset_state()
@@ -309,11 +272,7 @@ def stacked_pair(keras, cells, shape=(B, T, F), **kwargs):
     """RNN([cells...]) in hornet and Keras with the same random weights; ``cells`` are (name, kwargs) pairs."""
     k = keras.layers.RNN([getattr(keras.layers, n)(**kw) for n, kw in cells], **kwargs)
     h = rnn.RNN([getattr(rnn, n)(**kw) for n, kw in cells], **kwargs)
-    k.build(shape)
-    h.build(shape)
-    k.set_weights([random(w.shape, i + 40) for i, w in enumerate(k.weights)])
-    h.set_weights(k.get_weights())
-    return h, k
+    return build_layers(h, k, shape, seed=40, scale=0.5)
 
 
 STACK = [("GRUCell", dict(units=U)), ("LSTMCell", dict(units=3)), ("SimpleRNNCell", dict(units=2))]
@@ -324,7 +283,7 @@ STACK = [("GRUCell", dict(units=U)), ("LSTMCell", dict(units=3)), ("SimpleRNNCel
 def test_stacked_cells_match_keras(keras, kwargs):
     h, k = stacked_pair(keras, STACK, **kwargs)
     assert isinstance(h.cell, rnn.StackedRNNCells) and h.cell.state_size == [U, [3, 3], 2]
-    x = random((B, T, F), 50, 1.0)
+    x = rand((B, T, F), 50)
     close(h(x), k(x))
     mask = np.ones((B, T), bool)
     mask[0, 4:] = False
@@ -335,8 +294,8 @@ def test_stacked_cells_match_keras(keras, kwargs):
 
 def test_stacked_cells_initial_state_config_and_symbolic(keras):
     h, k = stacked_pair(keras, STACK[:2], return_state=True)
-    x = random((B, T, F), 51, 1.0)
-    init = [[random((B, U), 52)], [random((B, 3), 53), random((B, 3), 54)]]
+    x = rand((B, T, F), 51)
+    init = [[rand((B, U), 52, 0.5)], [rand((B, 3), 53, 0.5), rand((B, 3), 54, 0.5)]]
     close(h(x, initial_state=init), k(x, initial_state=init))
     config = h.get_config()
     assert config["cell"]["class_name"] == "StackedRNNCells"
@@ -354,12 +313,9 @@ def test_stacked_cells_initial_state_config_and_symbolic(keras):
 def test_stacked_cells_step_matches_keras(keras):
     cells_h = rnn.StackedRNNCells([rnn.LSTMCell(U), rnn.GRUCell(3, reset_after=False)])
     cells_k = keras.layers.StackedRNNCells([keras.layers.LSTMCell(U), keras.layers.GRUCell(3, reset_after=False)])
-    cells_h.build((B, F))
-    cells_k.build((B, F))
-    cells_k.set_weights([random(w.shape, i + 60) for i, w in enumerate(cells_k.weights)])
-    cells_h.set_weights(cells_k.get_weights())
-    x = random((B, F), 61, 1.0)
-    states = [[random((B, U), 62), random((B, U), 63)], [random((B, 3), 64)]]
+    build_layers(cells_h, cells_k, (B, F), seed=60, scale=0.5)
+    x = rand((B, F), 61)
+    states = [[rand((B, U), 62, 0.5), rand((B, U), 63, 0.5)], [rand((B, 3), 64, 0.5)]]
     close(cells_h(x, states), cells_k(x, states))
     assert cells_h.output_size == 3 and cells_h.state_size == [[U, U], 3]
     clone = rnn.StackedRNNCells.from_config(cells_h.get_config())
@@ -368,7 +324,7 @@ def test_stacked_cells_step_matches_keras(keras):
 
 def test_stacked_cells_stateful_and_dropout(keras):
     h, k = stacked_pair(keras, STACK[:2], stateful=True)
-    x1, x2 = random((B, T, F), 70, 1.0), random((B, T, F), 71, 1.0)
+    x1, x2 = rand((B, T, F), 70), rand((B, T, F), 71)
     close(h(x1), k(x1))
     close(h(x2), k(x2))
     h.reset_state()
@@ -378,7 +334,7 @@ def test_stacked_cells_stateful_and_dropout(keras):
     assert len(h.weights) == len(k.weights)  # the state variables are not weights
     layer = rnn.RNN([rnn.LSTMCell(U, dropout=0.5, recurrent_dropout=0.3, seed=1),
                      rnn.GRUCell(3, dropout=0.4, seed=2)], return_sequences=True)
-    x = random((B, T, F), 72, 1.0)
+    x = rand((B, T, F), 72)
     a, b = np.asarray(layer(x, training=True)), np.asarray(layer(x, training=True))
     assert a.shape == (B, T, 3) and not np.allclose(a, b)
     assert not np.allclose(a, np.asarray(layer(x, training=False)))

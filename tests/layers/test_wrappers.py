@@ -1,54 +1,25 @@
 """Bidirectional and TimeDistributed against Keras 3 (JAX backend): merged outputs with copied weights, states,
 masks, a custom backward layer, output shapes, symbolic batch, config round trip and errors."""
-import os
+import functools
 
 import numpy as np
 import pytest
 
-os.environ.setdefault("KERAS_BACKEND", "jax")
+import layer_oracle
+from layer_oracle import close, rand
 
-import hornet  # noqa: E402
-from hornet.api.layers import core, rnn, wrappers  # noqa: E402
-from hornet.ir.errors import ShapeError  # noqa: E402
+import hornet
+from hornet.api.layers import core, rnn, wrappers
+from hornet.ir.errors import ShapeError
 
-RTOL = ATOL = 1e-5
 B, T, F, U = 3, 5, 4, 3
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ["KERAS_BACKEND"] = "jax"
-    import keras as k
-
-    assert k.backend.backend() == "jax"
-    return k
-
-
-def random(shape, seed=0, scale=1.0):
-    return (np.random.default_rng(seed).normal(size=shape) * scale).astype("float32")
-
-
-def close(a, b):
-    if isinstance(b, (list, tuple)):
-        assert isinstance(a, (list, tuple)) and len(a) == len(b)
-        for x, y in zip(a, b):
-            close(x, y)
-        return
-    np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=RTOL, atol=ATOL)
-
-
-def copy_weights(h_layer, k_layer, scale=0.5):
-    k_layer.set_weights([random(w.shape, i + 40, scale) for i, w in enumerate(k_layer.weights)])
-    h_layer.set_weights(k_layer.get_weights())
+build_pair = functools.partial(layer_oracle.build_pair, seed=40, scale=0.5)
 
 
 def bidi_pair(keras, rnn_name, rnn_kwargs, merge_mode="concat", shape=(B, T, F)):
     k = keras.layers.Bidirectional(getattr(keras.layers, rnn_name)(U, **rnn_kwargs), merge_mode=merge_mode)
     h = wrappers.Bidirectional(getattr(rnn, rnn_name)(U, **rnn_kwargs), merge_mode=merge_mode)
-    k.build(shape)
-    h.build(shape)
-    copy_weights(h, k)
-    return h, k
+    return build_pair(h, k, shape)
 
 
 @pytest.mark.parametrize("rnn_name,rnn_kwargs,merge_mode", [
@@ -61,7 +32,7 @@ def bidi_pair(keras, rnn_name, rnn_kwargs, merge_mode="concat", shape=(B, T, F))
 ])
 def test_bidirectional_matches_keras(keras, rnn_name, rnn_kwargs, merge_mode):
     h, k = bidi_pair(keras, rnn_name, rnn_kwargs, merge_mode)
-    x = random((B, T, F), 1)
+    x = rand((B, T, F), 1)
     close(h(x), k(x))
     assert [w.short_name for w in h.weights] == [w.name for w in k.weights]
     assert [w.path for w in h.weights] == ["/".join(w.path.split("/")[-2:]) for w in k.weights]
@@ -71,7 +42,7 @@ def test_bidirectional_matches_keras(keras, rnn_name, rnn_kwargs, merge_mode):
 @pytest.mark.parametrize("return_sequences", [True, False])
 def test_bidirectional_mask(keras, return_sequences):
     h, k = bidi_pair(keras, "GRU", dict(return_sequences=return_sequences))
-    x = random((B, T, F), 2)
+    x = rand((B, T, F), 2)
     mask = np.ones((B, T), bool)
     mask[0, 3:] = False
     mask[2, 1:] = False
@@ -89,11 +60,9 @@ def test_bidirectional_initial_state_and_backward_layer(keras):
     k = keras.layers.Bidirectional(k_fwd, backward_layer=k_bwd)
     h = wrappers.Bidirectional(h_fwd, backward_layer=h_bwd)
     assert h.backward_layer is h_bwd and h.forward_layer is not h_fwd
-    k.build((B, T, F))
-    h.build((B, T, F))
-    copy_weights(h, k)
-    x = random((B, T, F), 3)
-    states = [random((B, U), 10 + i) for i in range(4)]
+    build_pair(h, k, (B, T, F))
+    x = rand((B, T, F), 3)
+    states = [rand((B, U), 10 + i) for i in range(4)]
     close(h(x, initial_state=states), k(x, initial_state=states))
 
 
@@ -107,7 +76,7 @@ def test_bidirectional_symbolic_batch_and_config(keras):
     assert set(config) == set(k.get_config()) - {"build_config"}
     clone = wrappers.Bidirectional.from_config(config)
     assert clone.merge_mode == "ave" and clone.backward_layer.go_backwards
-    x = random((B, T, F), 4)
+    x = rand((B, T, F), 4)
     clone.build(x.shape)
     clone.set_weights(h.get_weights())
     close(clone(x), h(x))
@@ -123,16 +92,14 @@ def test_bidirectional_errors():
     with pytest.raises(ValueError, match="return_sequences"):
         wrappers.Bidirectional(rnn.LSTM(U), backward_layer=rnn.LSTM(U, go_backwards=True, return_sequences=True))
     with pytest.raises(ShapeError, match="rank-3"):
-        wrappers.Bidirectional(rnn.GRU(U))(random((B, F)))
+        wrappers.Bidirectional(rnn.GRU(U))(rand((B, F)))
 
 
 def test_time_distributed_dense(keras):
     k = keras.layers.TimeDistributed(keras.layers.Dense(U, activation="tanh"))
     h = wrappers.TimeDistributed(core.Dense(U, activation="tanh"))
-    k.build((B, T, F))
-    h.build((B, T, F))
-    copy_weights(h, k)
-    x = random((B, T, F), 5)
+    build_pair(h, k, (B, T, F))
+    x = rand((B, T, F), 5)
     close(h(x), k(x))
     assert [w.short_name for w in h.weights] == [w.name for w in k.weights]
     assert h.compute_output_shape((None, T, F)) == k.compute_output_shape((None, T, F))
@@ -141,7 +108,7 @@ def test_time_distributed_dense(keras):
     assert isinstance(shape[0], str) and isinstance(shape[1], str) and shape[2] == U
     jitted = hornet.jit(h)
     for batch in (2, 4):
-        xb = random((batch, T, F), batch)
+        xb = rand((batch, T, F), batch)
         close(jitted(xb), k(xb))
     config = h.get_config()
     assert set(config) == set(k.get_config()) - {"build_config"}
@@ -156,10 +123,8 @@ def test_time_distributed_rnn_with_mask(keras):
     k = keras.layers.TimeDistributed(keras.layers.GRU(U))
     h = wrappers.TimeDistributed(rnn.GRU(U))
     shape = (B, 2, T, F)
-    k.build(shape)
-    h.build(shape)
-    copy_weights(h, k)
-    x = random(shape, 6)
+    build_pair(h, k, shape)
+    x = rand(shape, 6)
     close(h(x), k(x))
     mask = np.ones((B, 2, T), bool)
     mask[0, 1, 2:] = False
@@ -173,4 +138,4 @@ def test_time_distributed_errors():
     with pytest.raises(ValueError, match="at least 3 dims"):
         wrappers.TimeDistributed(core.Dense(U)).build((None, F))
     with pytest.raises(ValueError, match="at least 3 dims"):
-        wrappers.TimeDistributed(core.Dense(U))(random((B, F)))
+        wrappers.TimeDistributed(core.Dense(U))(rand((B, F)))

@@ -27,21 +27,28 @@ class Net(hornet.Model):
         return self.out(self.hidden(x))
 
 
+def _gradient_step(model, data):
+    """The core of a Keras-style train_step: value_and_grad over the trainable variables, optimizer.apply, and the
+    loss metric updated; returns ``(x, y, y_pred)``."""
+    x, y = data
+
+    def loss_fn(_):
+        y_pred = model(x, training=True)
+        return model.compute_loss(x, y, y_pred), y_pred
+
+    (loss, y_pred), grads = ops.value_and_grad(loss_fn, has_aux=True)(model.trainable_variables)
+    model.optimizer.apply(grads, model.trainable_variables)
+    for metric in model.metrics:
+        if metric.name == "loss":
+            metric.update_state(loss)
+    return x, y, y_pred
+
+
 class CustomStep(Net):
-    """The Keras-style loop: value_and_grad over the trainable variables, optimizer.apply, metrics, logs."""
+    """The Keras-style loop, with compute_metrics for the logs."""
 
     def train_step(self, data):
-        x, y = data
-
-        def loss_fn(_):
-            y_pred = self(x, training=True)
-            return self.compute_loss(x, y, y_pred), y_pred
-
-        (loss, y_pred), grads = ops.value_and_grad(loss_fn, has_aux=True)(self.trainable_variables)
-        self.optimizer.apply(grads, self.trainable_variables)
-        for metric in self.metrics:
-            if metric.name == "loss":
-                metric.update_state(loss)
+        x, y, y_pred = _gradient_step(self, data)
         return self.compute_metrics(x, y, y_pred)
 
 
@@ -49,18 +56,9 @@ class MetricsLoopStep(Net):
     """The loop of the Keras guide, updating every metric in ``self.metrics`` itself."""
 
     def train_step(self, data):
-        x, y = data
-
-        def loss_fn(_):
-            y_pred = self(x, training=True)
-            return self.compute_loss(x, y, y_pred), y_pred
-
-        (loss, y_pred), grads = ops.value_and_grad(loss_fn, has_aux=True)(self.trainable_variables)
-        self.optimizer.apply(grads, self.trainable_variables)
+        x, y, y_pred = _gradient_step(self, data)
         for metric in self.metrics:
-            if metric.name == "loss":
-                metric.update_state(loss)
-            else:
+            if metric.name != "loss":
                 metric.update_state(y, y_pred)
         return {m.name: m.result() for m in self.metrics}
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from hornet.api import ops
+from hornet.api.object_registry import ObjectRegistry
 
 MODULE = "hornet.constraints"
 EPSILON = 1e-7  # Keras's backend.epsilon(): keeps the norm division finite for all-zero slices
@@ -98,43 +99,21 @@ ALL_CONSTRAINTS.update({"constraint": Constraint, "max_norm": MaxNorm, "non_neg"
                         "min_max_norm": MinMaxNorm})
 
 
+_REGISTRY = ObjectRegistry("constraint", MODULE, ALL_CONSTRAINTS, "hornet.constraints.Constraint")
+
+
 def serialize(constraint: Any) -> Any:
     """The Keras-layout config dict of a constraint (None stays None).
 
     >>> serialize(NonNeg())["class_name"]
     'NonNeg'
     """
-    if constraint is None:
-        return None
-    if not hasattr(constraint, "get_config"):
-        raise ValueError(f"Cannot serialize constraint {constraint!r}: it has no get_config(); subclass "
-                         "hornet.constraints.Constraint")
-    return {"module": MODULE, "class_name": type(constraint).__name__, "config": constraint.get_config(),
-            "registered_name": None}
+    return _REGISTRY.serialize(constraint)
 
 
 def deserialize(config: Any, custom_objects: Mapping[str, Any] | None = None) -> Constraint:
     """A constraint from a name or a config dict written by ``serialize`` (or by Keras)."""
-    if isinstance(config, str):
-        cls = (custom_objects or {}).get(config) or ALL_CONSTRAINTS.get(config)
-        if cls is None:
-            raise ValueError(f"Unknown constraint: '{config}'. Expected one of {sorted(ALL_CONSTRAINTS)}, or pass "
-                             "it in `custom_objects`.")
-        return cls() if isinstance(cls, type) else cls
-    if not isinstance(config, Mapping) or "class_name" not in config:
-        raise ValueError(f"Could not deserialize constraint: expected a name or a dict with a 'class_name' key. "
-                         f"Received: {config!r}")
-    name = config["class_name"]
-    cls = None
-    for key in (config.get("registered_name"), name):
-        if key and custom_objects and key in custom_objects:
-            cls = custom_objects[key]
-            break
-    cls = cls or ALL_CONSTRAINTS.get(name)
-    if cls is None:
-        raise ValueError(f"Unknown constraint: '{name}'. Expected one of {sorted(ALL_CONSTRAINTS)}, or pass the "
-                         "class in `custom_objects`.")
-    return cls.from_config(dict(config.get("config") or {}))
+    return _REGISTRY.deserialize(config, custom_objects)
 
 
 def get(identifier: Any) -> Any:
@@ -143,15 +122,7 @@ def get(identifier: Any) -> Any:
     >>> get("max_norm")
     MaxNorm({'max_value': 2, 'axis': 0})
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, Mapping)):
-        return deserialize(identifier)
-    if isinstance(identifier, type):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret constraint identifier: {identifier!r}")
+    return _REGISTRY.get(identifier)
 
 
 __all__ = ["Constraint", "MaxNorm", "NonNeg", "UnitNorm", "MinMaxNorm", "max_norm", "non_neg", "unit_norm",

@@ -19,6 +19,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
+from hornet.api.object_registry import ObjectRegistry
 from hornet.ir.dtypes import DEFAULT_FLOAT, dtype as to_dtype
 
 MODULE = "hornet.initializers"
@@ -368,39 +369,24 @@ _ALIASES: dict[str, type] = {
 }
 
 
+_REGISTRY = ObjectRegistry("initializer", MODULE, ALL_INITIALIZERS, "hornet.initializers.Initializer",
+                           aliases=_ALIASES)
+
+
 def serialize(initializer: Any) -> Any:
     """The Keras-layout config dict of an initializer (None stays None).
 
     >>> serialize(Zeros())["class_name"]
     'Zeros'
     """
-    if initializer is None:
-        return None
-    if not hasattr(initializer, "get_config"):
-        raise ValueError(f"Cannot serialize initializer {initializer!r}: it has no get_config(); subclass "
-                         "hornet.initializers.Initializer")
-    return {"module": MODULE, "class_name": type(initializer).__name__, "config": initializer.get_config(),
-            "registered_name": None}
+    return _REGISTRY.serialize(initializer)
 
 
 def deserialize(config: Any, custom_objects: Mapping[str, Any] | None = None) -> Initializer:
     """An initializer from a config dict written by ``serialize`` (or by Keras), or from a name."""
     if isinstance(config, str):
         return get(config) if not custom_objects or config not in custom_objects else custom_objects[config]()
-    if not isinstance(config, Mapping) or "class_name" not in config:
-        raise ValueError(f"Could not deserialize initializer: expected a dict with a 'class_name' key or a name. "
-                         f"Received: {config!r}")
-    name = config["class_name"]
-    cls = None
-    for key in (config.get("registered_name"), name):
-        if key and custom_objects and key in custom_objects:
-            cls = custom_objects[key]
-            break
-    cls = cls or ALL_INITIALIZERS.get(name) or _ALIASES.get(name)
-    if cls is None:
-        raise ValueError(f"Unknown initializer: '{name}'. Expected one of {sorted(ALL_INITIALIZERS)}, or pass "
-                         "the class in `custom_objects`.")
-    return cls.from_config(dict(config.get("config") or {}))
+    return _REGISTRY.deserialize(config, custom_objects)
 
 
 def get(identifier: Any) -> Callable[..., np.ndarray] | None:

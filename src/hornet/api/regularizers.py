@@ -12,6 +12,7 @@ import math
 from typing import Any, Mapping
 
 from hornet.api import ops
+from hornet.api.object_registry import ObjectRegistry
 
 MODULE = "hornet.regularizers"
 
@@ -132,43 +133,21 @@ ALL_REGULARIZERS.update({"l1": L1, "l2": L2, "l1_l2": L1L2, "l1l2": L1L2,
                          "orthogonal_regularizer": OrthogonalRegularizer, "regularizer": Regularizer})
 
 
+_REGISTRY = ObjectRegistry("regularizer", MODULE, ALL_REGULARIZERS, "hornet.regularizers.Regularizer")
+
+
 def serialize(regularizer: Any) -> Any:
     """The Keras-layout config dict of a regularizer (None stays None).
 
     >>> serialize(L2(0.1))
     {'module': 'hornet.regularizers', 'class_name': 'L2', 'config': {'l2': 0.1}, 'registered_name': None}
     """
-    if regularizer is None:
-        return None
-    if not hasattr(regularizer, "get_config"):
-        raise ValueError(f"Cannot serialize regularizer {regularizer!r}: it has no get_config(); subclass "
-                         "hornet.regularizers.Regularizer")
-    return {"module": MODULE, "class_name": type(regularizer).__name__, "config": regularizer.get_config(),
-            "registered_name": None}
+    return _REGISTRY.serialize(regularizer)
 
 
 def deserialize(config: Any, custom_objects: Mapping[str, Any] | None = None) -> Regularizer:
     """A regularizer from a name or a config dict written by ``serialize`` (or by Keras)."""
-    if isinstance(config, str):
-        cls = (custom_objects or {}).get(config) or ALL_REGULARIZERS.get(config)
-        if cls is None:
-            raise ValueError(f"Unknown regularizer: '{config}'. Expected one of {sorted(ALL_REGULARIZERS)}, or "
-                             "pass it in `custom_objects`.")
-        return cls() if isinstance(cls, type) else cls
-    if not isinstance(config, Mapping) or "class_name" not in config:
-        raise ValueError(f"Could not deserialize regularizer: expected a name or a dict with a 'class_name' key. "
-                         f"Received: {config!r}")
-    name = config["class_name"]
-    cls = None
-    for key in (config.get("registered_name"), name):
-        if key and custom_objects and key in custom_objects:
-            cls = custom_objects[key]
-            break
-    cls = cls or ALL_REGULARIZERS.get(name)
-    if cls is None:
-        raise ValueError(f"Unknown regularizer: '{name}'. Expected one of {sorted(ALL_REGULARIZERS)}, or pass the "
-                         "class in `custom_objects`.")
-    return cls.from_config(dict(config.get("config") or {}))
+    return _REGISTRY.deserialize(config, custom_objects)
 
 
 def get(identifier: Any) -> Any:
@@ -177,15 +156,7 @@ def get(identifier: Any) -> Any:
     >>> get("l1_l2")
     L1L2({'l1': 0.0, 'l2': 0.0})
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, (str, Mapping)):
-        return deserialize(identifier)
-    if isinstance(identifier, type):
-        return identifier()
-    if callable(identifier):
-        return identifier
-    raise ValueError(f"Could not interpret regularizer identifier: {identifier!r}")
+    return _REGISTRY.get(identifier)
 
 
 __all__ = ["Regularizer", "L1", "L2", "L1L2", "OrthogonalRegularizer", "l1", "l2", "l1_l2",

@@ -164,45 +164,80 @@ def activity_config(layer: Layer) -> dict[str, Any]:
     return {"activity_regularizer": regularizers.serialize(layer.activity_regularizer)}
 
 
+def standardize_conv_args(layer: Layer, kernel_size: Any, strides: Any, padding: Any, data_format: Any,
+                          dilation_rate: Any, use_bias: Any, objects: dict[str, Any],
+                          allow_causal: bool = False) -> None:
+    """Sets ``kernel_size``, ``strides``, ``dilation_rate`` (``layer.rank`` ints each), ``padding``,
+    ``data_format`` and ``use_bias`` on a conv layer, and each of ``objects`` (activation, initializers...)
+    as got from its module."""
+    rank = layer.rank
+    layer.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
+    layer.strides = standardize_tuple(strides, rank, "strides")
+    layer.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate")
+    layer.padding = standardize_padding(padding, allow_causal=allow_causal)
+    layer.data_format = standardize_data_format(data_format)
+    layer.use_bias = bool(use_bias)
+    for key, obj in get_all(**objects).items():
+        setattr(layer, key, obj)
+
+
+def check_strides_and_dilation(layer: Layer) -> None:
+    if max(layer.strides) > 1 and max(layer.dilation_rate) > 1:
+        raise ValueError(f"{type(layer).__name__}: `strides > 1` is not supported together with "
+                         f"`dilation_rate > 1`, received strides={layer.strides}, "
+                         f"dilation_rate={layer.dilation_rate}")
+
+
+def check_positive(layer: Layer, name: str, value: Any) -> None:
+    if value is None or int(value) <= 0:
+        raise ValueError(f"{type(layer).__name__}: `{name}` must be a positive int, received {name}={value}")
+
+
+def add_conv_weight(layer: Layer, name: str, shape: Sequence[int], prefix: str) -> Any:
+    """A trainable weight using the layer's ``{prefix}_initializer``, ``_regularizer`` and ``_constraint``."""
+    return layer.add_weight(name=name, shape=shape, initializer=getattr(layer, f"{prefix}_initializer"),
+                            regularizer=getattr(layer, f"{prefix}_regularizer"),
+                            constraint=getattr(layer, f"{prefix}_constraint"), trainable=True)
+
+
+def add_bias(layer: Layer, units: int) -> None:
+    """``layer.bias``: a ``(units,)`` weight when ``use_bias``, else None."""
+    layer.bias = add_conv_weight(layer, "bias", (units,), "bias") if layer.use_bias else None
+
+
 # ---- the convolution layer ---------------------------------------------------------------------------------------
 
 class BaseConv(Layer):
     """N-D convolution layer: ``activation(conv(inputs, kernel) + bias)``; the kernel is
-    ``(*kernel_size, in_channels // groups, filters)``. Subclassed by Conv1D/2D/3D with a fixed ``rank``."""
+    ``(*kernel_size, in_channels // groups, filters)``. Conv1D/2D/3D subclass it, each setting ``rank``.
 
-    def __init__(self, rank: int, filters: int, kernel_size: int | Sequence[int], strides: int | Sequence[int] = 1,
+    >>> class Conv2D(BaseConv):
+    ...     rank = 2
+    """
+
+    rank: int  # the number of spatial dims, set by each subclass
+
+    def __init__(self, filters: int, kernel_size: int | Sequence[int], strides: int | Sequence[int] = 1,
                  padding: str = "valid", data_format: str | None = None, dilation_rate: int | Sequence[int] = 1,
                  groups: int = 1, activation: Any = None, use_bias: bool = True,
                  kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, bias_regularizer: Any = None, activity_regularizer: Any = None,
                  kernel_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self.rank = rank
         self.filters = filters
         self.groups = groups
-        self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
-        self.strides = standardize_tuple(strides, rank, "strides")
-        self.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate")
-        self.padding = standardize_padding(padding, allow_causal=rank == 1)
-        self.data_format = standardize_data_format(data_format)
-        self.use_bias = bool(use_bias)
-        objs = get_all(activation=activation, kernel_initializer=kernel_initializer,
-                       bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-                       bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
-                       bias_constraint=bias_constraint)
-        for key, obj in objs.items():
-            setattr(self, key, obj)
-        if filters is None or int(filters) <= 0:
-            raise ValueError(f"{type(self).__name__}: `filters` must be a positive int, received filters={filters}")
-        if int(groups) <= 0:
-            raise ValueError(f"{type(self).__name__}: `groups` must be a positive int, received groups={groups}")
+        standardize_conv_args(self, kernel_size, strides, padding, data_format, dilation_rate, use_bias,
+                              dict(activation=activation, kernel_initializer=kernel_initializer,
+                                   bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                                   bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                                   bias_constraint=bias_constraint),
+                              allow_causal=self.rank == 1)
+        check_positive(self, "filters", filters)
+        check_positive(self, "groups", groups)
         if filters % groups:
             raise ValueError(f"{type(self).__name__}: `filters` must be divisible by `groups`, received "
                              f"filters={filters}, groups={groups}")
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(f"{type(self).__name__}: `strides > 1` is not supported together with "
-                             f"`dilation_rate > 1`, received strides={self.strides}, "
-                             f"dilation_rate={self.dilation_rate}")
+        check_strides_and_dilation(self)
 
     def build(self, input_shape: Sequence[Any]) -> None:
         check_shape_rank(self, input_shape, self.rank + 2)
@@ -211,14 +246,9 @@ class BaseConv(Layer):
             raise ValueError(f"layer '{self.name}' ({type(self).__name__}): the input channels ({channels}, input "
                              f"shape {tuple(input_shape)}) must be divisible by groups={self.groups}")
         self.compute_output_shape(input_shape)
-        self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (channels // self.groups, self.filters),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint, trainable=True)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                        trainable=True)
+        self.kernel = add_conv_weight(self, "kernel", self.kernel_size + (channels // self.groups, self.filters),
+                                      "kernel")
+        add_bias(self, self.filters)
         self.built = True
 
     def convolution_op(self, inputs: Any, kernel: Any) -> Any:
@@ -259,4 +289,5 @@ class BaseConv(Layer):
 
 __all__ = ["BaseConv", "standardize_tuple", "standardize_padding", "standardize_data_format", "conv_output_shape",
            "conv_output_length", "bias_shape", "read", "add_bias_and_activate", "serialize_all", "get_all",
-           "activity_config", "check_shape_rank", "static_channels", "channel_axis", "spatial_of", "with_spatial"]
+           "activity_config", "check_shape_rank", "static_channels", "channel_axis", "spatial_of", "with_spatial",
+           "standardize_conv_args", "check_strides_and_dilation", "check_positive", "add_conv_weight", "add_bias"]

@@ -11,8 +11,8 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from hornet.api import ops
-from hornet.api.layers.conv_base import (BaseConv, check_shape_rank, read, spatial_of, standardize_padding,
-                                         standardize_tuple, static_channels, with_spatial)
+from hornet.api.layers.conv_base import (BaseConv, add_bias, add_conv_weight, check_shape_rank, read, spatial_of,
+                                         standardize_padding, standardize_tuple, static_channels, with_spatial)
 from hornet.api.layers.layer import check_rank
 
 
@@ -31,22 +31,22 @@ def transpose_output_length(size: int | None, kernel: int, stride: int, padding:
 
 
 class BaseConvTranspose(BaseConv):
-    """N-D transposed convolution: ``activation(conv_transpose(inputs, kernel) + bias)``."""
+    """N-D transposed convolution: ``activation(conv_transpose(inputs, kernel) + bias)``; subclasses set ``rank``."""
 
-    def __init__(self, rank: int, filters: int, kernel_size: int | Sequence[int], strides: int | Sequence[int] = 1,
+    def __init__(self, filters: int, kernel_size: int | Sequence[int], strides: int | Sequence[int] = 1,
                  padding: str = "valid", output_padding: int | Sequence[int] | None = None,
                  data_format: str | None = None, dilation_rate: int | Sequence[int] = 1, activation: Any = None,
                  use_bias: bool = True, kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
                  kernel_regularizer: Any = None, bias_regularizer: Any = None, activity_regularizer: Any = None,
                  kernel_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any):
-        super().__init__(rank=rank, filters=filters, kernel_size=kernel_size, strides=strides,
+        super().__init__(filters=filters, kernel_size=kernel_size, strides=strides,
                          padding=standardize_padding(padding), data_format=data_format, dilation_rate=dilation_rate,
                          groups=1, activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
                          bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
                          bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
                          kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, **kwargs)
         self.output_padding = None if output_padding is None else standardize_tuple(
-            output_padding, rank, "output_padding", allow_zero=True)
+            output_padding, self.rank, "output_padding", allow_zero=True)
         if self.output_padding is not None:
             for i, (p, s) in enumerate(zip(self.output_padding, self.strides)):
                 if p >= s:
@@ -57,14 +57,8 @@ class BaseConvTranspose(BaseConv):
     def build(self, input_shape: Sequence[Any]) -> None:
         check_shape_rank(self, input_shape, self.rank + 2)
         channels = static_channels(self, input_shape, self.data_format)
-        self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (self.filters, channels),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint, trainable=True)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                        trainable=True)
+        self.kernel = add_conv_weight(self, "kernel", self.kernel_size + (self.filters, channels), "kernel")
+        add_bias(self, self.filters)
         self.built = True
 
     def call(self, inputs: Any) -> Any:
@@ -96,18 +90,7 @@ class Conv1DTranspose(BaseConvTranspose):
     (2, 11, 4)
     """
 
-    def __init__(self, filters: int, kernel_size: int | Sequence[int], strides: int | Sequence[int] = 1,
-                 padding: str = "valid", output_padding: int | Sequence[int] | None = None,
-                 data_format: str | None = None, dilation_rate: int | Sequence[int] = 1, activation: Any = None,
-                 use_bias: bool = True, kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, bias_regularizer: Any = None, activity_regularizer: Any = None,
-                 kernel_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any):
-        super().__init__(rank=1, filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-                         output_padding=output_padding, data_format=data_format, dilation_rate=dilation_rate,
-                         activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
-                         bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-                         bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                         kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, **kwargs)
+    rank = 1
 
 
 class Conv2DTranspose(BaseConvTranspose):
@@ -117,18 +100,7 @@ class Conv2DTranspose(BaseConvTranspose):
     (2, 10, 10, 4)
     """
 
-    def __init__(self, filters: int, kernel_size: int | Sequence[int], strides: int | Sequence[int] = 1,
-                 padding: str = "valid", output_padding: int | Sequence[int] | None = None,
-                 data_format: str | None = None, dilation_rate: int | Sequence[int] = 1, activation: Any = None,
-                 use_bias: bool = True, kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, bias_regularizer: Any = None, activity_regularizer: Any = None,
-                 kernel_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any):
-        super().__init__(rank=2, filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-                         output_padding=output_padding, data_format=data_format, dilation_rate=dilation_rate,
-                         activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
-                         bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-                         bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                         kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, **kwargs)
+    rank = 2
 
 
 class Conv3DTranspose(BaseConvTranspose):
@@ -138,18 +110,7 @@ class Conv3DTranspose(BaseConvTranspose):
     (1, 6, 6, 6, 2)
     """
 
-    def __init__(self, filters: int, kernel_size: int | Sequence[int], strides: int | Sequence[int] = 1,
-                 padding: str = "valid", output_padding: int | Sequence[int] | None = None,
-                 data_format: str | None = None, dilation_rate: int | Sequence[int] = 1, activation: Any = None,
-                 use_bias: bool = True, kernel_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 kernel_regularizer: Any = None, bias_regularizer: Any = None, activity_regularizer: Any = None,
-                 kernel_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any):
-        super().__init__(rank=3, filters=filters, kernel_size=kernel_size, strides=strides, padding=padding,
-                         output_padding=output_padding, data_format=data_format, dilation_rate=dilation_rate,
-                         activation=activation, use_bias=use_bias, kernel_initializer=kernel_initializer,
-                         bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
-                         bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                         kernel_constraint=kernel_constraint, bias_constraint=bias_constraint, **kwargs)
+    rank = 3
 
 
 Convolution1DTranspose = Conv1DTranspose

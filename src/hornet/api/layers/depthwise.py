@@ -9,34 +9,24 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from hornet.api import ops
-from hornet.api.layers.conv_base import (activity_config, add_bias_and_activate, check_shape_rank,
-                                         conv_output_shape, get_all, read, serialize_all, standardize_data_format,
-                                         standardize_padding, standardize_tuple, static_channels)
+from hornet.api.layers.conv_base import (activity_config, add_bias, add_bias_and_activate, add_conv_weight,
+                                         check_positive, check_shape_rank, check_strides_and_dilation,
+                                         conv_output_shape, read, serialize_all, standardize_conv_args,
+                                         static_channels)
 from hornet.api.layers.layer import Layer, check_rank
 
 
 class _DepthwiseCommon(Layer):
-    """Argument handling shared by the depthwise and separable layers."""
+    """Argument handling shared by the depthwise and separable layers; subclasses set ``rank``."""
 
-    def _setup(self, rank: int, depth_multiplier: int, kernel_size: Any, strides: Any, padding: str,
-               data_format: str | None, dilation_rate: Any, use_bias: bool, objects: dict[str, Any]) -> None:
-        self.rank = rank
+    rank: int
+
+    def _setup(self, depth_multiplier: int, kernel_size: Any, strides: Any, padding: str, data_format: str | None,
+               dilation_rate: Any, use_bias: bool, objects: dict[str, Any]) -> None:
         self.depth_multiplier = depth_multiplier
-        self.kernel_size = standardize_tuple(kernel_size, rank, "kernel_size")
-        self.strides = standardize_tuple(strides, rank, "strides")
-        self.dilation_rate = standardize_tuple(dilation_rate, rank, "dilation_rate")
-        self.padding = standardize_padding(padding)
-        self.data_format = standardize_data_format(data_format)
-        self.use_bias = bool(use_bias)
-        for key, obj in get_all(**objects).items():
-            setattr(self, key, obj)
-        if depth_multiplier is None or int(depth_multiplier) <= 0:
-            raise ValueError(f"{type(self).__name__}: `depth_multiplier` must be a positive int, received "
-                             f"depth_multiplier={depth_multiplier}")
-        if max(self.strides) > 1 and max(self.dilation_rate) > 1:
-            raise ValueError(f"{type(self).__name__}: `strides > 1` is not supported together with "
-                             f"`dilation_rate > 1`, received strides={self.strides}, "
-                             f"dilation_rate={self.dilation_rate}")
+        standardize_conv_args(self, kernel_size, strides, padding, data_format, dilation_rate, use_bias, objects)
+        check_positive(self, "depth_multiplier", depth_multiplier)
+        check_strides_and_dilation(self)
 
     def _base_config(self, objects: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -50,14 +40,14 @@ class BaseDepthwiseConv(_DepthwiseCommon):
     """N-D depthwise convolution; the kernel is ``(*kernel_size, in_channels, depth_multiplier)`` and there are
     ``in_channels * depth_multiplier`` output channels."""
 
-    def __init__(self, rank: int, depth_multiplier: int, kernel_size: int | Sequence[int],
-                 strides: int | Sequence[int] = 1, padding: str = "valid", data_format: str | None = None,
-                 dilation_rate: int | Sequence[int] = 1, activation: Any = None, use_bias: bool = True,
-                 depthwise_initializer: Any = "glorot_uniform", bias_initializer: Any = "zeros",
-                 depthwise_regularizer: Any = None, bias_regularizer: Any = None, activity_regularizer: Any = None,
-                 depthwise_constraint: Any = None, bias_constraint: Any = None, **kwargs: Any):
+    def __init__(self, kernel_size: int | Sequence[int], strides: int | Sequence[int] = 1, padding: str = "valid",
+                 depth_multiplier: int = 1, data_format: str | None = None, dilation_rate: int | Sequence[int] = 1,
+                 activation: Any = None, use_bias: bool = True, depthwise_initializer: Any = "glorot_uniform",
+                 bias_initializer: Any = "zeros", depthwise_regularizer: Any = None, bias_regularizer: Any = None,
+                 activity_regularizer: Any = None, depthwise_constraint: Any = None, bias_constraint: Any = None,
+                 **kwargs: Any):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self._setup(rank, depth_multiplier, kernel_size, strides, padding, data_format, dilation_rate, use_bias,
+        self._setup(depth_multiplier, kernel_size, strides, padding, data_format, dilation_rate, use_bias,
                     dict(activation=activation, depthwise_initializer=depthwise_initializer,
                          bias_initializer=bias_initializer, depthwise_regularizer=depthwise_regularizer,
                          bias_regularizer=bias_regularizer, depthwise_constraint=depthwise_constraint,
@@ -67,15 +57,9 @@ class BaseDepthwiseConv(_DepthwiseCommon):
         check_shape_rank(self, input_shape, self.rank + 2)
         channels = static_channels(self, input_shape, self.data_format)
         self.compute_output_shape(input_shape)
-        self.kernel = self.add_weight(name="kernel", shape=self.kernel_size + (channels, self.depth_multiplier),
-                                      initializer=self.depthwise_initializer,
-                                      regularizer=self.depthwise_regularizer, constraint=self.depthwise_constraint,
-                                      trainable=True)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(name="bias", shape=(channels * self.depth_multiplier,),
-                                        initializer=self.bias_initializer, regularizer=self.bias_regularizer,
-                                        constraint=self.bias_constraint, trainable=True)
+        self.kernel = add_conv_weight(self, "kernel", self.kernel_size + (channels, self.depth_multiplier),
+                                      "depthwise")
+        add_bias(self, channels * self.depth_multiplier)
         self.built = True
 
     def call(self, inputs: Any) -> Any:
@@ -103,42 +87,33 @@ class BaseSeparableConv(_DepthwiseCommon):
     """N-D separable convolution: depthwise kernel ``(*kernel_size, in_channels, depth_multiplier)``, then a
     pointwise kernel ``(1, ..., in_channels * depth_multiplier, filters)``."""
 
-    def __init__(self, rank: int, depth_multiplier: int, filters: int, kernel_size: int | Sequence[int],
-                 strides: int | Sequence[int] = 1, padding: str = "valid", data_format: str | None = None,
-                 dilation_rate: int | Sequence[int] = 1, activation: Any = None, use_bias: bool = True,
+    def __init__(self, filters: int, kernel_size: int | Sequence[int], strides: int | Sequence[int] = 1,
+                 padding: str = "valid", data_format: str | None = None, dilation_rate: int | Sequence[int] = 1,
+                 depth_multiplier: int = 1, activation: Any = None, use_bias: bool = True,
                  depthwise_initializer: Any = "glorot_uniform", pointwise_initializer: Any = "glorot_uniform",
                  bias_initializer: Any = "zeros", depthwise_regularizer: Any = None,
                  pointwise_regularizer: Any = None, bias_regularizer: Any = None, activity_regularizer: Any = None,
                  depthwise_constraint: Any = None, pointwise_constraint: Any = None, bias_constraint: Any = None,
                  **kwargs: Any):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
-        self._setup(rank, depth_multiplier, kernel_size, strides, padding, data_format, dilation_rate, use_bias,
+        self._setup(depth_multiplier, kernel_size, strides, padding, data_format, dilation_rate, use_bias,
                     dict(activation=activation, depthwise_initializer=depthwise_initializer,
                          pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
                          depthwise_regularizer=depthwise_regularizer, pointwise_regularizer=pointwise_regularizer,
                          bias_regularizer=bias_regularizer, depthwise_constraint=depthwise_constraint,
                          pointwise_constraint=pointwise_constraint, bias_constraint=bias_constraint))
-        if filters is None or int(filters) <= 0:
-            raise ValueError(f"{type(self).__name__}: `filters` must be a positive int, received filters={filters}")
+        check_positive(self, "filters", filters)
         self.filters = filters
 
     def build(self, input_shape: Sequence[Any]) -> None:
         check_shape_rank(self, input_shape, self.rank + 2)
         channels = static_channels(self, input_shape, self.data_format)
         self.compute_output_shape(input_shape)
-        self.depthwise_kernel = self.add_weight(
-            name="depthwise_kernel", shape=self.kernel_size + (channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer, regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint, trainable=True)
-        self.pointwise_kernel = self.add_weight(
-            name="pointwise_kernel", shape=(1,) * self.rank + (channels * self.depth_multiplier, self.filters),
-            initializer=self.pointwise_initializer, regularizer=self.pointwise_regularizer,
-            constraint=self.pointwise_constraint, trainable=True)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(name="bias", shape=(self.filters,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                        trainable=True)
+        self.depthwise_kernel = add_conv_weight(
+            self, "depthwise_kernel", self.kernel_size + (channels, self.depth_multiplier), "depthwise")
+        self.pointwise_kernel = add_conv_weight(
+            self, "pointwise_kernel", (1,) * self.rank + (channels * self.depth_multiplier, self.filters), "pointwise")
+        add_bias(self, self.filters)
         self.built = True
 
     def call(self, inputs: Any) -> Any:
@@ -170,18 +145,7 @@ class DepthwiseConv1D(BaseDepthwiseConv):
     (2, 8, 8)
     """
 
-    def __init__(self, kernel_size: int | Sequence[int], strides: int | Sequence[int] = 1, padding: str = "valid",
-                 depth_multiplier: int = 1, data_format: str | None = None, dilation_rate: int | Sequence[int] = 1,
-                 activation: Any = None, use_bias: bool = True, depthwise_initializer: Any = "glorot_uniform",
-                 bias_initializer: Any = "zeros", depthwise_regularizer: Any = None, bias_regularizer: Any = None,
-                 activity_regularizer: Any = None, depthwise_constraint: Any = None, bias_constraint: Any = None,
-                 **kwargs: Any):
-        super().__init__(rank=1, depth_multiplier=depth_multiplier, kernel_size=kernel_size, strides=strides,
-                         padding=padding, data_format=data_format, dilation_rate=dilation_rate,
-                         activation=activation, use_bias=use_bias, depthwise_initializer=depthwise_initializer,
-                         bias_initializer=bias_initializer, depthwise_regularizer=depthwise_regularizer,
-                         bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                         depthwise_constraint=depthwise_constraint, bias_constraint=bias_constraint, **kwargs)
+    rank = 1
 
 
 class SeparableConv1D(BaseSeparableConv):
@@ -192,22 +156,7 @@ class SeparableConv1D(BaseSeparableConv):
     (2, 10, 6)
     """
 
-    def __init__(self, filters: int, kernel_size: int | Sequence[int], strides: int | Sequence[int] = 1,
-                 padding: str = "valid", data_format: str | None = None, dilation_rate: int | Sequence[int] = 1,
-                 depth_multiplier: int = 1, activation: Any = None, use_bias: bool = True,
-                 depthwise_initializer: Any = "glorot_uniform", pointwise_initializer: Any = "glorot_uniform",
-                 bias_initializer: Any = "zeros", depthwise_regularizer: Any = None,
-                 pointwise_regularizer: Any = None, bias_regularizer: Any = None, activity_regularizer: Any = None,
-                 depthwise_constraint: Any = None, pointwise_constraint: Any = None, bias_constraint: Any = None,
-                 **kwargs: Any):
-        super().__init__(rank=1, depth_multiplier=depth_multiplier, filters=filters, kernel_size=kernel_size,
-                         strides=strides, padding=padding, data_format=data_format, dilation_rate=dilation_rate,
-                         activation=activation, use_bias=use_bias, depthwise_initializer=depthwise_initializer,
-                         pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
-                         depthwise_regularizer=depthwise_regularizer, pointwise_regularizer=pointwise_regularizer,
-                         bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                         depthwise_constraint=depthwise_constraint, pointwise_constraint=pointwise_constraint,
-                         bias_constraint=bias_constraint, **kwargs)
+    rank = 1
 
 
 class DepthwiseConv2D(BaseDepthwiseConv):
@@ -217,18 +166,7 @@ class DepthwiseConv2D(BaseDepthwiseConv):
     (1, 6, 6, 4)
     """
 
-    def __init__(self, kernel_size: int | Sequence[int], strides: int | Sequence[int] = 1, padding: str = "valid",
-                 depth_multiplier: int = 1, data_format: str | None = None, dilation_rate: int | Sequence[int] = 1,
-                 activation: Any = None, use_bias: bool = True, depthwise_initializer: Any = "glorot_uniform",
-                 bias_initializer: Any = "zeros", depthwise_regularizer: Any = None, bias_regularizer: Any = None,
-                 activity_regularizer: Any = None, depthwise_constraint: Any = None, bias_constraint: Any = None,
-                 **kwargs: Any):
-        super().__init__(rank=2, depth_multiplier=depth_multiplier, kernel_size=kernel_size, strides=strides,
-                         padding=padding, data_format=data_format, dilation_rate=dilation_rate,
-                         activation=activation, use_bias=use_bias, depthwise_initializer=depthwise_initializer,
-                         bias_initializer=bias_initializer, depthwise_regularizer=depthwise_regularizer,
-                         bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                         depthwise_constraint=depthwise_constraint, bias_constraint=bias_constraint, **kwargs)
+    rank = 2
 
 
 class SeparableConv2D(BaseSeparableConv):
@@ -239,22 +177,7 @@ class SeparableConv2D(BaseSeparableConv):
     (1, 6, 6, 6)
     """
 
-    def __init__(self, filters: int, kernel_size: int | Sequence[int], strides: int | Sequence[int] = 1,
-                 padding: str = "valid", data_format: str | None = None, dilation_rate: int | Sequence[int] = 1,
-                 depth_multiplier: int = 1, activation: Any = None, use_bias: bool = True,
-                 depthwise_initializer: Any = "glorot_uniform", pointwise_initializer: Any = "glorot_uniform",
-                 bias_initializer: Any = "zeros", depthwise_regularizer: Any = None,
-                 pointwise_regularizer: Any = None, bias_regularizer: Any = None, activity_regularizer: Any = None,
-                 depthwise_constraint: Any = None, pointwise_constraint: Any = None, bias_constraint: Any = None,
-                 **kwargs: Any):
-        super().__init__(rank=2, depth_multiplier=depth_multiplier, filters=filters, kernel_size=kernel_size,
-                         strides=strides, padding=padding, data_format=data_format, dilation_rate=dilation_rate,
-                         activation=activation, use_bias=use_bias, depthwise_initializer=depthwise_initializer,
-                         pointwise_initializer=pointwise_initializer, bias_initializer=bias_initializer,
-                         depthwise_regularizer=depthwise_regularizer, pointwise_regularizer=pointwise_regularizer,
-                         bias_regularizer=bias_regularizer, activity_regularizer=activity_regularizer,
-                         depthwise_constraint=depthwise_constraint, pointwise_constraint=pointwise_constraint,
-                         bias_constraint=bias_constraint, **kwargs)
+    rank = 2
 
 
 SeparableConvolution1D = SeparableConv1D

@@ -62,9 +62,38 @@ def _param_config(layer: Layer) -> dict[str, Any]:
                          beta_constraint=layer.beta_constraint, gamma_constraint=layer.gamma_constraint)
 
 
-def _set_params(layer: Layer, **identifiers: Any) -> None:
+def _set_params(layer: Layer, center: Any, scale: Any, **identifiers: Any) -> None:
+    """``center``/``scale`` as bools and each initializer/regularizer/constraint as got from its module."""
+    layer.center = bool(center)
+    layer.scale = bool(scale)
     for key, obj in get_all(**identifiers).items():
         setattr(layer, key, obj)
+
+
+def _init_affine(layer: Layer, epsilon: float, center: Any, scale: Any, **identifiers: Any) -> None:
+    """What Layer- and GroupNormalization set alike: ``epsilon``, the gamma/beta arguments, mask support, and no
+    autocast (their statistics are computed in at least float32)."""
+    layer.epsilon = epsilon
+    _set_params(layer, center, scale, **identifiers)
+    layer.supports_masking = True
+    layer.autocast = False
+
+
+def _axis_arg(layer: Layer, axis: Any) -> Any:
+    """An int axis, or a list of int axes from a list/tuple."""
+    if isinstance(axis, (list, tuple)):
+        return [int(a) for a in axis]
+    if isinstance(axis, int) and not isinstance(axis, bool):
+        return axis
+    raise TypeError(f"{type(layer).__name__}: `axis` must be an int or a list/tuple of ints, received {axis!r}")
+
+
+def _build_axes(layer: Layer, input_shape: Sequence[Any]) -> list[int]:
+    """``layer.axis`` as a sorted list, each axis checked against the input rank."""
+    axes = sorted(layer.axis) if isinstance(layer.axis, list) else [layer.axis]
+    for a in axes:
+        _norm_axis(layer, a, len(input_shape))
+    return axes
 
 
 def _ema(moving: Any, batch: Any, momentum: float) -> Any:
@@ -79,7 +108,14 @@ def _sqrt_of(initializer: Any) -> Any:
     return init
 
 
-class BatchNormalization(Layer):
+class _AxisNormalization(Layer):
+    """A normalization over ``self.axis``: the output shape is the input shape, once the axes are checked."""
+
+    def compute_output_shape(self, input_shape: Sequence[Any]) -> tuple[Any, ...]:
+        return _check_axes(self, self.axis, input_shape)
+
+
+class BatchNormalization(_AxisNormalization):
     """Normalize with batch statistics in training (``training=True``) and moving statistics otherwise.
 
     Training updates ``moving_mean``/``moving_variance`` as ``moving * momentum + batch * (1 - momentum)`` (the
@@ -102,10 +138,8 @@ class BatchNormalization(Layer):
         self.axis = int(axis)
         self.momentum = float(momentum)
         self.epsilon = float(epsilon)
-        self.center = bool(center)
-        self.scale = bool(scale)
         self.synchronized = bool(synchronized)
-        _set_params(self, beta_initializer=beta_initializer, gamma_initializer=gamma_initializer,
+        _set_params(self, center, scale, beta_initializer=beta_initializer, gamma_initializer=gamma_initializer,
                     moving_mean_initializer=moving_mean_initializer,
                     moving_variance_initializer=moving_variance_initializer, beta_regularizer=beta_regularizer,
                     gamma_regularizer=gamma_regularizer, beta_constraint=beta_constraint,
@@ -225,9 +259,6 @@ class BatchNormalization(Layer):
         self.moving_stddev.assign(new_stddev)
         self.moving_variance.assign(ops.relu(ops.subtract(ops.square(new_stddev), self.epsilon)))
 
-    def compute_output_shape(self, input_shape: Sequence[Any]) -> tuple[Any, ...]:
-        return _check_axes(self, self.axis, input_shape)
-
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "axis": self.axis, "momentum": self.momentum, "epsilon": self.epsilon,
                 "center": self.center, "scale": self.scale, **_param_config(self),
@@ -237,7 +268,7 @@ class BatchNormalization(Layer):
                 "renorm_momentum": self.renorm_momentum}
 
 
-class LayerNormalization(Layer):
+class LayerNormalization(_AxisNormalization):
     """Normalize each example over ``axis`` (an int or a list), then ``* gamma + beta``; statistics in at least
     float32. ``rms_scaling=True`` is Keras's deprecated variance-only scaling (use RMSNormalization instead).
 
@@ -254,27 +285,15 @@ class LayerNormalization(Layer):
             warnings.warn("LayerNormalization(rms_scaling=True) is deprecated (as in Keras): it scales by the "
                           "variance, not the root mean square; use RMSNormalization for RMS normalization")
         super().__init__(**kwargs)
-        if isinstance(axis, (list, tuple)):
-            self.axis: Any = [int(a) for a in axis]
-        elif isinstance(axis, int) and not isinstance(axis, bool):
-            self.axis = axis
-        else:
-            raise TypeError(f"LayerNormalization: `axis` must be an int or a list/tuple of ints, received {axis!r}")
-        self.epsilon = epsilon
-        self.center = bool(center)
-        self.scale = bool(scale)
+        self.axis: Any = _axis_arg(self, axis)
         self.rms_scaling = rms_scaling
-        _set_params(self, beta_initializer=beta_initializer, gamma_initializer=gamma_initializer,
-                    beta_regularizer=beta_regularizer, gamma_regularizer=gamma_regularizer,
-                    beta_constraint=beta_constraint, gamma_constraint=gamma_constraint)
-        self.supports_masking = True
-        self.autocast = False
+        _init_affine(self, epsilon, center, scale, beta_initializer=beta_initializer,
+                     gamma_initializer=gamma_initializer, beta_regularizer=beta_regularizer,
+                     gamma_regularizer=gamma_regularizer, beta_constraint=beta_constraint,
+                     gamma_constraint=gamma_constraint)
 
     def build(self, input_shape: Sequence[Any]) -> None:
-        axes = sorted(self.axis) if isinstance(self.axis, list) else [self.axis]
-        for a in axes:
-            _norm_axis(self, a, len(input_shape))
-        self.axis = axes
+        axes = self.axis = _build_axes(self, input_shape)
         shape = tuple(int(input_shape[a]) for a in axes)
         _param_weights(self, shape, self.scale or self.rms_scaling, self.center and not self.rms_scaling)
         self.built = True
@@ -285,15 +304,12 @@ class LayerNormalization(Layer):
                                           rms_scaling=self.rms_scaling)
         return ops.cast(outputs, self.compute_dtype)
 
-    def compute_output_shape(self, input_shape: Sequence[Any]) -> tuple[Any, ...]:
-        return _check_axes(self, self.axis, input_shape)
-
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon, "center": self.center,
                 "scale": self.scale, "rms_scaling": self.rms_scaling, **_param_config(self)}
 
 
-class GroupNormalization(Layer):
+class GroupNormalization(_AxisNormalization):
     """Split the channels on ``axis`` into ``groups`` and normalize each group of each example (``groups=-1``:
     one group per channel, instance normalization; ``groups=1``: layer normalization over all dims).
 
@@ -311,14 +327,10 @@ class GroupNormalization(Layer):
         super().__init__(**kwargs)
         self.groups = groups
         self.axis = axis
-        self.epsilon = epsilon
-        self.center = bool(center)
-        self.scale = bool(scale)
-        _set_params(self, beta_initializer=beta_initializer, gamma_initializer=gamma_initializer,
-                    beta_regularizer=beta_regularizer, gamma_regularizer=gamma_regularizer,
-                    beta_constraint=beta_constraint, gamma_constraint=gamma_constraint)
-        self.supports_masking = True
-        self.autocast = False
+        _init_affine(self, epsilon, center, scale, beta_initializer=beta_initializer,
+                     gamma_initializer=gamma_initializer, beta_regularizer=beta_regularizer,
+                     gamma_regularizer=gamma_regularizer, beta_constraint=beta_constraint,
+                     gamma_constraint=gamma_constraint)
 
     def build(self, input_shape: Sequence[Any]) -> None:
         ndim = len(input_shape)
@@ -358,15 +370,12 @@ class GroupNormalization(Layer):
         outputs = ops.cast(ops.add(ops.multiply(x, inv), shift), ops.dtype(inputs))
         return ops.cast(ops.reshape(outputs, [-1] + shape[1:]), self.compute_dtype)
 
-    def compute_output_shape(self, input_shape: Sequence[Any]) -> tuple[Any, ...]:
-        return _check_axes(self, self.axis, input_shape)
-
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "groups": self.groups, "axis": self.axis, "epsilon": self.epsilon,
                 "center": self.center, "scale": self.scale, **_param_config(self)}
 
 
-class UnitNormalization(Layer):
+class UnitNormalization(_AxisNormalization):
     """Scale each example to unit L2 norm over ``axis`` (an int or a list).
 
     >>> UnitNormalization()(np.array([[3.0, 4.0]], "float32"))   # doctest: +SKIP
@@ -375,12 +384,7 @@ class UnitNormalization(Layer):
 
     def __init__(self, axis: int | Sequence[int] = -1, **kwargs: Any):
         super().__init__(**kwargs)
-        if isinstance(axis, (list, tuple)):
-            self.axis: Any = [int(a) for a in axis]
-        elif isinstance(axis, int) and not isinstance(axis, bool):
-            self.axis = axis
-        else:
-            raise TypeError(f"UnitNormalization: `axis` must be an int or a list/tuple of ints, received {axis!r}")
+        self.axis: Any = _axis_arg(self, axis)
         self.supports_masking = True
         self.built = True
 
@@ -388,14 +392,11 @@ class UnitNormalization(Layer):
         _check_axes(self, self.axis, inputs.shape)
         return ops.normalize(inputs, axis=self.axis, order=2, epsilon=1e-12)
 
-    def compute_output_shape(self, input_shape: Sequence[Any]) -> tuple[Any, ...]:
-        return _check_axes(self, self.axis, input_shape)
-
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "axis": self.axis}
 
 
-class RMSNormalization(Layer):
+class RMSNormalization(_AxisNormalization):
     """``x / sqrt(mean(x**2, axis) + epsilon) * scale`` with a learned ``scale`` (initialized to ones).
 
     >>> RMSNormalization()(np.array([[3.0, 4.0]], "float32"))   # doctest: +SKIP
@@ -408,19 +409,13 @@ class RMSNormalization(Layer):
         self.epsilon = epsilon
 
     def build(self, input_shape: Sequence[Any]) -> None:
-        axes = sorted(self.axis) if isinstance(self.axis, list) else [self.axis]
-        for a in axes:
-            _norm_axis(self, a, len(input_shape))
-        self.axis = axes
+        axes = self.axis = _build_axes(self, input_shape)
         self.scale = self.add_weight(name="scale", shape=tuple(int(input_shape[a]) for a in axes),
                                      initializer="ones")
         self.built = True
 
     def call(self, x: Any) -> Any:
         return ops.rms_normalization(x, scale=self.scale.value, axis=self.axis, epsilon=self.epsilon)
-
-    def compute_output_shape(self, input_shape: Sequence[Any]) -> tuple[Any, ...]:
-        return _check_axes(self, self.axis, input_shape)
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon}

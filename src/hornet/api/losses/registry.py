@@ -19,6 +19,7 @@ from hornet.api.losses import crossentropy as ce
 from hornet.api.losses import functions as fn
 from hornet.api.losses import overlap
 from hornet.api.losses.loss import Loss, LossFunctionWrapper
+from hornet.api.object_registry import CallableRegistry
 
 __all__ = ["ALL_OBJECTS", "serialize", "deserialize", "get"]
 
@@ -40,6 +41,9 @@ ALL_OBJECTS.update({
 })
 
 
+_REGISTRY = CallableRegistry("loss", MODULE, ALL_OBJECTS, Loss, example="MeanSquaredError")
+
+
 def serialize(obj: Any) -> Any:
     """A JSON-ready description of a loss object or loss function (strings and None pass through).
 
@@ -49,25 +53,18 @@ def serialize(obj: Any) -> Any:
     if obj is None or isinstance(obj, str):
         return obj
     if isinstance(obj, Loss):
-        cls = type(obj)
-        builtin = ALL_OBJECTS.get(cls.__name__) is cls
-        return {"module": MODULE if builtin else cls.__module__, "class_name": cls.__name__,
-                "config": obj.get_config(), "registered_name": None if builtin else cls.__name__}
+        return _REGISTRY.serialize_instance(obj)
     if inspect.isfunction(obj) or callable(obj):
         name = getattr(obj, "__name__", None)
         if name is None:
             raise ValueError(f"Cannot serialize loss {obj!r}: it is neither a Loss nor a named function")
-        return {"module": MODULE, "class_name": "function", "config": name, "registered_name": name}
+        return _REGISTRY.serialize_function(name)
     raise ValueError(f"Cannot serialize loss {obj!r}: expected a Loss instance, a function or a name")
 
 
-def _lookup(name: str, custom_objects: dict[str, Any] | None, kind: str = "loss") -> Any:
-    table = {**ALL_OBJECTS, **(custom_objects or {})}
-    if name in table:
-        return table[name]
-    known = sorted(k for k in ALL_OBJECTS if k[0].islower())
-    raise ValueError(f"Unknown {kind} identifier: {name!r}. Known names: {', '.join(known)}; or a class name such "
-                     f"as 'MeanSquaredError', or pass custom_objects={{{name!r}: ...}}")
+def _function(config: dict[str, Any], custom_objects: dict[str, Any] | None) -> Any:
+    registered = config.get("registered_name")
+    return _REGISTRY.lookup(registered if registered not in (None, "function") else config["config"], custom_objects)
 
 
 def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> Any:
@@ -76,20 +73,7 @@ def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> An
     >>> deserialize({"class_name": "Huber", "config": {"delta": 2.0}}).delta
     2.0
     """
-    if config is None:
-        return None
-    if isinstance(config, str):
-        obj = _lookup(config, custom_objects)
-        return obj() if inspect.isclass(obj) else obj
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"Could not deserialize loss from {config!r}: expected a name or a dict with 'class_name'")
-    if config["class_name"] == "function":
-        return _lookup(config.get("registered_name") if config.get("registered_name") not in (None, "function")
-                       else config["config"], custom_objects)
-    cls = _lookup(config.get("registered_name") or config["class_name"], custom_objects)
-    if not (inspect.isclass(cls) and issubclass(cls, Loss)):
-        raise ValueError(f"Could not deserialize loss {config['class_name']!r}: it is not a Loss class")
-    return cls.from_config(dict(config.get("config") or {}))
+    return _REGISTRY.deserialize(config, custom_objects, lambda c: _function(c, custom_objects))
 
 
 def get(identifier: Any) -> Any:
@@ -101,16 +85,4 @@ def get(identifier: Any) -> Any:
     >>> type(get("BinaryCrossentropy")).__name__
     'BinaryCrossentropy'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = _lookup(identifier, None)
-    else:
-        obj = identifier
-    if inspect.isclass(obj):
-        return obj()
-    if callable(obj):
-        return obj
-    raise ValueError(f"Could not interpret loss identifier: {identifier!r}")
+    return _REGISTRY.get(identifier, deserialize)

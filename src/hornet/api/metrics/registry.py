@@ -19,6 +19,7 @@ from hornet.api.losses.loss import snake_case
 from hornet.api.metrics import accuracy, auc, confusion_metrics, fscore, probabilistic, reduction_metrics, regression
 from hornet.api.metrics import at_constraint, correlation, iou
 from hornet.api.metrics.metric import Metric
+from hornet.api.object_registry import CallableRegistry
 
 __all__ = ["ALL_OBJECTS", "FUNCTIONS", "serialize", "deserialize", "get"]
 
@@ -46,6 +47,11 @@ FUNCTIONS["pearson_correlation"] = correlation.pearson_correlation
 FUNCTIONS["concordance_correlation"] = correlation.concordance_correlation
 
 
+_REGISTRY = CallableRegistry("metric", MODULE, ALL_OBJECTS, Metric, example="AUC",
+                             hidden=("metric", "mean_metric_wrapper"),
+                             note=" (and in compile: 'acc', 'crossentropy', 'ce')")
+
+
 def serialize(obj: Any) -> Any:
     """A JSON-ready description of a metric object or metric function (strings and None pass through).
 
@@ -55,24 +61,11 @@ def serialize(obj: Any) -> Any:
     if obj is None or isinstance(obj, str):
         return obj
     if isinstance(obj, Metric):
-        cls = type(obj)
-        builtin = ALL_OBJECTS.get(cls.__name__) is cls
-        return {"module": MODULE if builtin else cls.__module__, "class_name": cls.__name__,
-                "config": obj.get_config(), "registered_name": None if builtin else cls.__name__}
+        return _REGISTRY.serialize_instance(obj)
     name = getattr(obj, "__name__", None)
     if callable(obj) and FUNCTIONS.get(name) is obj:
-        return {"module": MODULE, "class_name": "function", "config": name, "registered_name": name}
+        return _REGISTRY.serialize_function(name)
     return loss_registry.serialize(obj)
-
-
-def _lookup(name: str, custom_objects: dict[str, Any] | None) -> Any:
-    table = {**ALL_OBJECTS, **(custom_objects or {})}
-    if name in table:
-        return table[name]
-    known = sorted(k for k in ALL_OBJECTS if k[0].islower() and k not in ("metric", "mean_metric_wrapper"))
-    raise ValueError(f"Unknown metric identifier: {name!r}. Known names: {', '.join(known)} (and in compile: "
-                     f"'acc', 'crossentropy', 'ce'); or a class name such as 'AUC', or pass "
-                     f"custom_objects={{{name!r}: ...}}")
 
 
 def deserialize_function(config: Any) -> Any:
@@ -92,20 +85,7 @@ def deserialize(config: Any, custom_objects: dict[str, Any] | None = None) -> An
     >>> deserialize({"class_name": "BinaryAccuracy", "config": {"threshold": 0.7}}).threshold
     0.7
     """
-    if config is None:
-        return None
-    if isinstance(config, str):
-        obj = _lookup(config, custom_objects)
-        return obj() if inspect.isclass(obj) else obj
-    if not isinstance(config, dict) or "class_name" not in config:
-        raise ValueError(f"Could not deserialize metric from {config!r}: expected a name or a dict with "
-                         "'class_name'")
-    if config["class_name"] == "function":
-        return deserialize_function(config)
-    cls = _lookup(config.get("registered_name") or config["class_name"], custom_objects)
-    if not (inspect.isclass(cls) and issubclass(cls, Metric)):
-        raise ValueError(f"Could not deserialize metric {config['class_name']!r}: it is not a Metric class")
-    return cls.from_config(dict(config.get("config") or {}))
+    return _REGISTRY.deserialize(config, custom_objects, deserialize_function)
 
 
 def get(identifier: Any) -> Any:
@@ -115,16 +95,4 @@ def get(identifier: Any) -> Any:
     >>> type(get("binary_accuracy")).__name__
     'BinaryAccuracy'
     """
-    if identifier is None:
-        return None
-    if isinstance(identifier, dict):
-        obj = deserialize(identifier)
-    elif isinstance(identifier, str):
-        obj = _lookup(identifier, None)
-    else:
-        obj = identifier
-    if inspect.isclass(obj):
-        return obj()
-    if callable(obj) or isinstance(obj, Metric):
-        return obj
-    raise ValueError(f"Could not interpret metric identifier: {identifier!r}")
+    return _REGISTRY.get(identifier, deserialize)

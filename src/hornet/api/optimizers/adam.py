@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from hornet.api import ops
-from hornet.api.optimizers.base import Optimizer
+from hornet.api.optimizers.moments import MomentOptimizer, update_moment
 from hornet.runtime.variables import Variable
 
 
-class Adam(Optimizer):
+class Adam(MomentOptimizer):
     """``m += (1 - beta_1) * (g - m)``, ``v += (1 - beta_2) * (g² - v)``,
     ``w -= lr * sqrt(1 - beta_2^t) / (1 - beta_1^t) * m / (sqrt(v) + epsilon)`` (AMSGrad: ``v`` replaced by its
     running maximum).
@@ -21,17 +21,13 @@ class Adam(Optimizer):
 
     def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
                  epsilon: float = 1e-7, amsgrad: bool = False, **kwargs: Any):
-        super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
+        super().__init__(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, **kwargs)
         self.amsgrad = amsgrad
 
     def build(self, var_list: Sequence[Variable]) -> None:
         if self.built:
             return
         super().build(var_list)
-        self._momentums, self._velocities = self.add_optimizer_variables(var_list, ["momentum", "velocity"])
         if self.amsgrad:
             self._velocity_hats = self.add_optimizer_variables(var_list, "velocity_hat")
 
@@ -46,8 +42,8 @@ class Adam(Optimizer):
         bias2 = ops.subtract(one, ops.power(ops.cast(self.beta_2, dtype), t))
         alpha = ops.divide(ops.multiply(lr, ops.sqrt(bias2)), bias1)
         m, v = self._momentums[index], self._velocities[index]
-        m.assign(ops.add(m.value, ops.multiply(ops.subtract(g, m.value), 1 - self.beta_1)))
-        v.assign(ops.add(v.value, ops.multiply(ops.subtract(ops.square(g), v.value), 1 - self.beta_2)))
+        update_moment(m, g, 1 - self.beta_1)
+        update_moment(v, ops.square(g), 1 - self.beta_2)
         second = v.value
         if self.amsgrad:
             v_hat = self._velocity_hats[index]
@@ -56,8 +52,7 @@ class Adam(Optimizer):
         self.assign_sub(variable, ops.divide(ops.multiply(m.value, alpha), ops.add(ops.sqrt(second), self.epsilon)))
 
     def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
-                "amsgrad": self.amsgrad}
+        return {**super().get_config(), "amsgrad": self.amsgrad}
 
 
 __all__ = ["Adam"]

@@ -4,32 +4,19 @@
 """
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 from hornet.api import ops
-from hornet.api.optimizers.base import Optimizer
+from hornet.api.optimizers.moments import MomentOptimizer, update_moment
 from hornet.runtime.variables import Variable
 
 
-class Lamb(Optimizer):
+class Lamb(MomentOptimizer):
     """``m``, ``v`` as in Adam; ``u = (m / (1 - beta_1^t)) / (sqrt(v / (1 - beta_2^t)) + epsilon)``;
     ``w -= lr · r · u`` with ``r = ||w|| / ||u||`` (1 when either norm is 0), one ratio per variable.
 
     >>> Lamb(learning_rate=0.01).apply([np.ones(2, "float32")], [hornet.Variable(np.ones(2, "float32"))])  # doctest: +SKIP
     """
-
-    def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9, beta_2: float = 0.999,
-                 epsilon: float = 1e-7, **kwargs: Any):
-        super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-
-    def build(self, var_list: Sequence[Variable]) -> None:
-        if self.built:
-            return
-        super().build(var_list)
-        self._momentums, self._velocities = self.add_optimizer_variables(var_list, ["momentum", "velocity"])
 
     def update_step(self, gradient: Any, variable: Variable, learning_rate: Any) -> None:
         dtype = variable.dtype
@@ -39,8 +26,8 @@ class Lamb(Optimizer):
         one = ops.cast(1.0, dtype)
         index = self._get_variable_index(variable)
         m, v = self._momentums[index], self._velocities[index]
-        m.assign(ops.add(m.value, ops.multiply(ops.subtract(g, m.value), 1 - self.beta_1)))
-        v.assign(ops.add(v.value, ops.multiply(ops.subtract(ops.square(g), v.value), 1 - self.beta_2)))
+        update_moment(m, g, 1 - self.beta_1)
+        update_moment(v, ops.square(g), 1 - self.beta_2)
         m_hat = ops.divide(m.value, ops.subtract(one, ops.power(ops.cast(self.beta_1, dtype), t)))
         v_hat = ops.divide(v.value, ops.subtract(one, ops.power(ops.cast(self.beta_2, dtype), t)))
         update = ops.divide(m_hat, ops.add(ops.sqrt(v_hat), self.epsilon))
@@ -49,9 +36,6 @@ class Lamb(Optimizer):
         both = ops.logical_and(ops.greater(w_norm, 0), ops.greater(u_norm, 0))
         ratio = ops.where(both, ops.divide(w_norm, ops.where(both, u_norm, one)), one)
         self.assign_sub(variable, ops.multiply(ops.multiply(ratio, lr), update))
-
-    def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
 
 
 __all__ = ["Lamb"]

@@ -9,31 +9,23 @@ from typing import Any, Sequence
 import numpy as np
 
 from hornet.api import ops
-from hornet.api.optimizers.base import Optimizer
+from hornet.api.optimizers.moments import MomentOptimizer, update_moment
 from hornet.ir.dtypes import DEFAULT_FLOAT
 from hornet.runtime.variables import Variable
 
 
-class Nadam(Optimizer):
+class Nadam(MomentOptimizer):
     """Adam whose first-moment estimate looks one step ahead; the product of the momentum schedule is a Variable
     (``u_product``) updated once per step.
 
     >>> Nadam(learning_rate=0.01).apply([np.ones(2, "float32")], [hornet.Variable(np.zeros(2, "float32"))])  # doctest: +SKIP
     """
 
-    def __init__(self, learning_rate: Any = 0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
-                 **kwargs: Any):
-        super().__init__(learning_rate=learning_rate, **kwargs)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-
     def build(self, var_list: Sequence[Variable]) -> None:
         if self.built:
             return
         dtype = var_list[0].dtype if var_list else DEFAULT_FLOAT
         super().build(var_list)
-        self._momentums, self._velocities = self.add_optimizer_variables(var_list, ["momentum", "velocity"])
         self._u_product = Variable(np.ones((), dtype.np), trainable=False, name="u_product")
 
     def _mu(self, dtype: Any, offset: int) -> Any:
@@ -57,15 +49,12 @@ class Nadam(Optimizer):
         u_product_next = ops.multiply(u_product, u_next)
         beta_2_power = ops.power(ops.cast(self.beta_2, dtype), self.local_step(dtype))
         m, v = self._momentums[index], self._velocities[index]
-        m.assign(ops.add(m.value, ops.multiply(ops.subtract(g, m.value), ops.subtract(one, self.beta_1))))
-        v.assign(ops.add(v.value, ops.multiply(ops.subtract(ops.square(g), v.value), ops.subtract(one, self.beta_2))))
+        update_moment(m, g, ops.subtract(one, self.beta_1))
+        update_moment(v, ops.square(g), ops.subtract(one, self.beta_2))
         m_hat = ops.add(ops.divide(ops.multiply(u_next, m.value), ops.subtract(one, u_product_next)),
                         ops.divide(ops.multiply(ops.subtract(one, u_t), g), ops.subtract(one, u_product)))
         v_hat = ops.divide(v.value, ops.subtract(one, beta_2_power))
         self.assign_sub(variable, ops.divide(ops.multiply(m_hat, lr), ops.add(ops.sqrt(v_hat), self.epsilon)))
-
-    def get_config(self) -> dict[str, Any]:
-        return {**super().get_config(), "beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon}
 
 
 __all__ = ["Nadam"]

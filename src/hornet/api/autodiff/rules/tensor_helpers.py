@@ -97,12 +97,17 @@ def slice_axis(x: Any, axis: int, start: Dim, limit: Dim) -> Any:
     return b("slice", x, start_indices=tuple(starts), limit_indices=tuple(limits), strides=None)
 
 
-def pad_zeros(x: Any, config: Sequence[tuple[int, int, int]]) -> Any:
-    """``pad`` with zeros, skipped when the config does nothing."""
+def pad(x: Any, value: Any, config: Sequence[tuple[int, int, int]]) -> Any:
+    """``pad`` prim with ``value``, skipped when the config does nothing."""
     config = tuple((int(lo), int(hi), int(it)) for lo, hi, it in config)
     if all(c == (0, 0, 0) for c in config):
         return x
-    return b("pad", x, scalar(0, type_of(x).dtype), padding_config=config)
+    return b("pad", x, scalar(value, type_of(x).dtype), padding_config=config)
+
+
+def pad_zeros(x: Any, config: Sequence[tuple[int, int, int]]) -> Any:
+    """``pad`` with zeros."""
+    return pad(x, 0, config)
 
 
 # --- matrices [..., m, n] -----------------------------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Small tensor helpers for the reduction and contraction VJP rules, and the VJP of ``reduce_window``.
+"""Window helpers for the reduction and contraction VJP rules (padding, index grids, dilated sizes), and the VJP
+of ``reduce_window``.
 
 The window VJPs:
 
@@ -20,60 +21,18 @@ from typing import Any, Sequence
 
 import numpy as np
 
+# the reduction and contraction rules import these from here too (cast only for them)
+from hornet.api.autodiff.rules.tensor_helpers import b, cast, full, inverse, pad, reshape, transpose  # noqa: F401
 from hornet.api.ops.core import type_of
 from hornet.ir.dtypes import DType
 from hornet.ir.errors import ShapeError
 from hornet.ir.prims import set_rule
 from hornet.ir.symbolic import Dim, dim_add, dim_mul, dim_sub, is_symbolic
 from hornet.ir.types import TensorType
-from hornet.runtime.bind import bind
 
-OP = "grad"
 # Non-overlapping windows with at most this many elements take the offset walk (XLA fuses it; measured ~3x
 # faster than gather + scatter for 2x2 pools); overlapping or larger windows gather (~3x faster for 3x3 stride 2).
 OFFSET_WALK_MAX_WINDOW = 16
-
-
-def b(prim: str, *xs: Any, **attrs: Any) -> Any:
-    """Bind a prim under the op name the backward pass uses."""
-    return bind(prim, *xs, op=OP, **attrs)
-
-
-def scalar(value: Any, dtype: DType) -> np.ndarray:
-    return np.asarray(value, dtype=dtype.np)
-
-
-def full(value: Any, t: TensorType) -> Any:
-    """A tensor of type ``t`` filled with ``value``."""
-    return b("broadcast_in_dim", scalar(value, t.dtype), shape=t.shape, broadcast_dimensions=())
-
-
-def cast(x: Any, dtype: DType) -> Any:
-    return x if type_of(x).dtype == dtype else b("convert", x, new_dtype=dtype)
-
-
-def transpose(x: Any, perm: Sequence[int]) -> Any:
-    perm = tuple(perm)
-    return x if perm == tuple(range(len(perm))) else b("transpose", x, permutation=perm)
-
-
-def inverse(perm: Sequence[int]) -> tuple[int, ...]:
-    out = [0] * len(perm)
-    for i, p in enumerate(perm):
-        out[p] = i
-    return tuple(out)
-
-
-def reshape(x: Any, shape: Sequence[Dim]) -> Any:
-    return x if tuple(type_of(x).shape) == tuple(shape) else b("reshape", x, new_sizes=tuple(shape))
-
-
-def pad(x: Any, value: Any, config: Sequence[tuple[int, int, int]]) -> Any:
-    """``pad`` prim, skipped when the config does nothing."""
-    config = tuple(tuple(int(v) for v in c) for c in config)
-    if all(c == (0, 0, 0) for c in config):
-        return x
-    return b("pad", x, scalar(value, type_of(x).dtype), padding_config=config)
 
 
 def unpad(g: Any, config: Sequence[tuple[int, int, int]]) -> Any:

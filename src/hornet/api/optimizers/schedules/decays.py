@@ -14,15 +14,11 @@ from hornet.api.optimizers.schedules.base import (LearningRateSchedule, as_rate,
 from hornet.runtime.variables import Variable
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (the exponent floored if ``staircase``).
+class _RatioDecay(LearningRateSchedule):
+    """A decay driven by ``step / decay_steps`` (floored if ``staircase``), with Keras's shared arguments."""
 
-    >>> round(float(ExponentialDecay(0.1, decay_steps=100, decay_rate=0.96, staircase=True)(250)), 6)
-    0.09216
-    """
-
-    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float, staircase: bool = False,
-                 name: str = "ExponentialDecay"):
+    def __init__(self, initial_learning_rate: float, decay_steps: float, decay_rate: float, staircase: bool,
+                 name: str):
         super().__init__()
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
@@ -31,17 +27,30 @@ class ExponentialDecay(LearningRateSchedule):
         self.name = name
         check_positive("decay_steps", decay_steps)
 
-    def __call__(self, step: Any) -> Any:
-        dtype = rate_dtype(self.initial_learning_rate)
+    def _progress(self, step: Any, dtype: Any) -> Any:
         p = ops.divide(step_as(step, dtype), as_rate(self.decay_steps, dtype))
-        if self.staircase:
-            p = ops.floor(p)
-        return ops.multiply(as_rate(self.initial_learning_rate, dtype),
-                             ops.power(as_rate(self.decay_rate, dtype), p))
+        return ops.floor(p) if self.staircase else p
 
     def get_config(self) -> dict[str, Any]:
         return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
                 "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+
+
+class ExponentialDecay(_RatioDecay):
+    """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (the exponent floored if ``staircase``).
+
+    >>> round(float(ExponentialDecay(0.1, decay_steps=100, decay_rate=0.96, staircase=True)(250)), 6)
+    0.09216
+    """
+
+    def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float, staircase: bool = False,
+                 name: str = "ExponentialDecay"):
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
+
+    def __call__(self, step: Any) -> Any:
+        dtype = rate_dtype(self.initial_learning_rate)
+        return ops.multiply(as_rate(self.initial_learning_rate, dtype),
+                            ops.power(as_rate(self.decay_rate, dtype), self._progress(step, dtype)))
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -128,7 +137,7 @@ class PolynomialDecay(LearningRateSchedule):
                 "name": self.name}
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_RatioDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)`` (the ratio floored if ``staircase``).
 
     >>> round(float(InverseTimeDecay(0.1, decay_steps=1.0, decay_rate=0.5)(2)), 6)
@@ -137,25 +146,13 @@ class InverseTimeDecay(LearningRateSchedule):
 
     def __init__(self, initial_learning_rate: float, decay_steps: float, decay_rate: float, staircase: bool = False,
                  name: str = "InverseTimeDecay"):
-        super().__init__()
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-        check_positive("decay_steps", decay_steps)
+        super().__init__(initial_learning_rate, decay_steps, decay_rate, staircase, name)
 
     def __call__(self, step: Any) -> Any:
         dtype = rate_dtype(self.initial_learning_rate)
-        p = ops.divide(step_as(step, dtype), as_rate(self.decay_steps, dtype))
-        if self.staircase:
-            p = ops.floor(p)
-        denominator = ops.add(ops.cast(1.0, dtype), ops.multiply(as_rate(self.decay_rate, dtype), p))
+        denominator = ops.add(ops.cast(1.0, dtype),
+                              ops.multiply(as_rate(self.decay_rate, dtype), self._progress(step, dtype)))
         return ops.divide(as_rate(self.initial_learning_rate, dtype), denominator)
-
-    def get_config(self) -> dict[str, Any]:
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
 
 
 __all__ = ["ExponentialDecay", "PiecewiseConstantDecay", "PolynomialDecay", "InverseTimeDecay"]

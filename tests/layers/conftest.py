@@ -1,0 +1,15 @@
+"""Fixtures of the layer tests: Keras 3 on the JAX backend as the oracle."""
+import os
+
+import pytest
+
+os.environ.setdefault("KERAS_BACKEND", "jax")  # before anything imports keras
+
+
+@pytest.fixture(scope="module")
+def keras():
+    os.environ["KERAS_BACKEND"] = "jax"
+    import keras as k
+
+    assert k.backend.backend() == "jax"
+    return k
