@@ -10,13 +10,18 @@ _NOT_WRAPPED = {"grad", "value_and_grad", "custom_gradient", "cond", "switch", "
                 "map", "associative_scan", "convert_to_numpy", "is_tensor", "shape", "ndim", "dtype", "vectorized_map"}
 
 
-def _has_keras_tensor(args: tuple) -> bool:
-    from hornet.api.layers.keras_tensor import KerasTensor
+_KERAS_TENSOR: list[type] = []  # filled on first use: importing the layers package here would be circular
 
+
+def _has_keras_tensor(args: tuple) -> bool:
+    if not _KERAS_TENSOR:
+        from hornet.api.layers.keras_tensor import KerasTensor
+
+        _KERAS_TENSOR.append(KerasTensor)
+    kt = _KERAS_TENSOR[0]
     for a in args:
-        if type(a) is KerasTensor:
-            return True
-        if type(a) in (list, tuple) and any(type(b) is KerasTensor for b in a):
+        t = type(a)
+        if t is kt or ((t is list or t is tuple) and any(type(b) is kt for b in a)):
             return True
     return False
 
