@@ -180,13 +180,17 @@ def _small_array_input(x: Any, batch_size: Any) -> int | None:
     return rows
 
 
+def _predict_directly(model: Any, x: Any) -> Any:
+    """The compiled predict step on NumPy inputs that form one batch."""
+    xs = _host(tuple(x) if isinstance(x, list) else x)
+    model._prepare(xs)
+    out = model._step("predict")((xs,), np.ones(len(pytree.flatten(xs)[0][0]), np.float32))
+    return pytree.tree_map(np.asarray, out)
+
+
 def predict(model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callbacks: Any) -> Any:
     if verbose == 0 and callbacks is None and steps is None and _small_array_input(x, batch_size):
-        # one batch, nobody watching: straight to the compiled predict step
-        xs = _host(tuple(x) if isinstance(x, list) else x)
-        model._prepare(xs)
-        out = model._step("predict")((xs,), np.ones(len(pytree.flatten(xs)[0][0]), np.float32))
-        return pytree.tree_map(np.asarray, out)
+        return _predict_directly(model, x)  # one batch, nobody watching: no data pipeline
     adapter = make_adapter(x, None, None, batch_size, steps)
     verbose = _verbose(verbose)
     model._prepare(_host(adapter.peek().x))
@@ -210,6 +214,8 @@ def predict(model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callb
 
 def run_one_batch(model: Any, kind: str, x: Any, y: Any, sample_weight: Any, class_weight: Any) -> Any:
     """train_on_batch / test_on_batch / predict_on_batch: the whole input is one batch."""
+    if kind == "predict" and _small_array_input(x, float("inf")):
+        return _predict_directly(model, x)
     x_leaves = pytree.flatten(x)[0]
     rows = len(x_leaves[0]) if x_leaves else 0
     adapter = make_adapter(x, y, sample_weight, max(rows, 1), None, False, class_weight)

@@ -100,7 +100,9 @@ class Trainer:
 
     def _as_list(self, logs: dict[str, float]) -> Any:
         """Logs as Keras returns them without return_dict: the loss first, then the metrics, in compile order."""
-        order = [k for k in self.get_metrics_result() if k in logs]
+        names = [n for m in self.metrics for n in ([x.name for x in m.metrics] if isinstance(m, CompiledMetrics)
+                                                    else [m.name])]
+        order = [k for k in names if k in logs]
         values = [logs[k] for k in order] + [v for k, v in logs.items() if k not in order]
         return values[0] if len(values) == 1 else values
 
