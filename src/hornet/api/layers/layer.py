@@ -416,8 +416,15 @@ def _params(fn: Any) -> tuple[str, ...]:
     return hit
 
 
+_VAR_KWARGS: dict[Any, bool] = {}
+
+
 def _has_var_kwargs(fn: Any) -> bool:
-    return any(p.kind == p.VAR_KEYWORD for p in inspect.signature(fn).parameters.values())
+    """Whether a method takes ``**kwargs`` (cached: layer calls ask on every call)."""
+    hit = _VAR_KWARGS.get(fn)
+    if hit is None:
+        hit = _VAR_KWARGS[fn] = any(p.kind == p.VAR_KEYWORD for p in inspect.signature(fn).parameters.values())
+    return hit
 
 
 def check_rank(layer: Layer, x: Any, ranks: int | Sequence[int], what: str = "input") -> None:
