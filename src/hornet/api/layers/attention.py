@@ -14,6 +14,7 @@ from typing import Any, Sequence
 from hornet.api import constraints, initializers, regularizers
 from hornet.api import ops
 from hornet.api.layers.layer import Layer
+from hornet.api.layers.layer_objects import set_objects
 from hornet.api.random import SeedGenerator, dropout as random_dropout
 
 
@@ -108,12 +109,9 @@ class MultiHeadAttention(Layer):
         self.attention_axes = tuple(attention_axes) if attention_axes is not None else None
         self.sliding_window = sliding_window
         self.flash_attention = flash_attention  # accepted for compatibility; the compiler picks the kernel
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_objects(self, kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
+                    kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                    kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
         self.seed_generator = SeedGenerator(seed=seed)
         self._built_from_shapes = False
 

@@ -11,8 +11,9 @@ import operator
 from types import SimpleNamespace
 from typing import Any, Sequence
 
-from hornet.api import activations, constraints, initializers, ops, regularizers
+from hornet.api import ops, regularizers
 from hornet.api.layers.layer import Layer, check_rank
+from hornet.api.layers.layer_objects import get_all, serialize_all, set_objects
 from hornet.ir.errors import ShapeError
 
 DATA_FORMATS = ("channels_last", "channels_first")
@@ -140,25 +141,6 @@ def add_bias_and_activate(layer: Any, outputs: Any, channels: int) -> Any:
     return layer.activation(outputs) if layer.activation is not None else outputs
 
 
-def _module_for(key: str) -> Any:
-    """The module that gets/serializes an argument, by the argument name's suffix (``kernel_initializer``...)."""
-    for suffix, module in (("initializer", initializers), ("regularizer", regularizers),
-                           ("constraint", constraints), ("activation", activations)):
-        if key.endswith(suffix):
-            return module
-    raise KeyError(f"no get/serialize module for argument {key!r}")
-
-
-def get_all(**identifiers: Any) -> dict[str, Any]:
-    """``get`` each identifier from its module (initializers, regularizers, constraints, activations)."""
-    return {key: _module_for(key).get(ident) for key, ident in identifiers.items()}
-
-
-def serialize_all(**objects: Any) -> dict[str, Any]:
-    """``serialize`` each object with its module, for ``get_config``."""
-    return {key: _module_for(key).serialize(obj) for key, obj in objects.items()}
-
-
 def activity_config(layer: Layer) -> dict[str, Any]:
     """The ``activity_regularizer`` entry Keras puts in conv layer configs."""
     return {"activity_regularizer": regularizers.serialize(layer.activity_regularizer)}
@@ -177,8 +159,7 @@ def standardize_conv_args(layer: Layer, kernel_size: Any, strides: Any, padding:
     layer.padding = standardize_padding(padding, allow_causal=allow_causal)
     layer.data_format = standardize_data_format(data_format)
     layer.use_bias = bool(use_bias)
-    for key, obj in get_all(**objects).items():
-        setattr(layer, key, obj)
+    set_objects(layer, **objects)
 
 
 def check_strides_and_dilation(layer: Layer) -> None:

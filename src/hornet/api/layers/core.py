@@ -12,6 +12,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 from hornet.api import activations, constraints, initializers, ops, regularizers
 from hornet.api.layers.layer import Layer
+from hornet.api.layers.layer_objects import set_objects
 from hornet.ir import pytree
 from hornet.ir.errors import ShapeError
 
@@ -57,12 +58,9 @@ class Dense(Layer):
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_objects(self, kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
+                    kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                    kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
         self.supports_masking = True
 
     def build(self, input_shape: Sequence[Any]) -> None:
@@ -185,12 +183,9 @@ class EinsumDense(Layer):
             else (output_shape,)
         self.bias_axes = bias_axes
         self.activation = activations.get(activation)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_objects(self, kernel_initializer=kernel_initializer, bias_initializer=bias_initializer,
+                    kernel_regularizer=kernel_regularizer, bias_regularizer=bias_regularizer,
+                    kernel_constraint=kernel_constraint, bias_constraint=bias_constraint)
 
     def build(self, input_shape: Sequence[Any]) -> None:
         kernel_shape, bias_shape, _, in_axes, out_axes = _analyze_einsum(

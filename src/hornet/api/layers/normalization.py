@@ -13,7 +13,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from hornet.api import ops
-from hornet.api.layers.conv_base import get_all, serialize_all
+from hornet.api.layers.layer_objects import get_all, serialize_all
 from hornet.api.layers.call_context import batch_mask
 from hornet.api.layers.layer import Layer
 from hornet.ir.dtypes import DType, result_type

@@ -18,6 +18,7 @@ import numpy as np
 from hornet.api import activations, constraints, initializers, regularizers
 from hornet.api import ops
 from hornet.api.layers.layer import Layer
+from hornet.api.layers.layer_objects import set_objects
 from hornet.api.random import SeedGenerator, dropout as random_dropout
 from hornet.api.saving.serialize import deserialize_layer, serialize_layer
 
@@ -49,15 +50,11 @@ class _GatedCell(Layer):
         self.activation = activations.get(activation)
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.recurrent_initializer = initializers.get(recurrent_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.recurrent_constraint = constraints.get(recurrent_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        set_objects(self, kernel_initializer=kernel_initializer, recurrent_initializer=recurrent_initializer,
+                    bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                    recurrent_regularizer=recurrent_regularizer, bias_regularizer=bias_regularizer,
+                    kernel_constraint=kernel_constraint, recurrent_constraint=recurrent_constraint,
+                    bias_constraint=bias_constraint)
         self.dropout = min(1.0, max(0.0, float(dropout)))
         self.recurrent_dropout = min(1.0, max(0.0, float(recurrent_dropout)))
         self.seed = seed
