@@ -57,6 +57,9 @@ def test_model_checkpoint_save_best_only_writes_hornet_files(tmp_path):
 
 
 def test_reduce_lr_on_plateau_changes_the_rate_without_a_retrace():
+    import keras  # (the oracle module has set KERAS_BACKEND)
+
+    keras.utils.set_random_seed(0)  # the initial weights (and so when val_loss plateaus) don't depend on test order
     h, k = twins(_regressor)
     hh = h.fit(X, Y, batch_size=16, epochs=6, shuffle=False, verbose=0, validation_data=(XV, YV),
                callbacks=[HORNET.callbacks.ReduceLROnPlateau(factor=0.5, patience=1)])
@@ -64,7 +67,7 @@ def test_reduce_lr_on_plateau_changes_the_rate_without_a_retrace():
                callbacks=[KERAS.callbacks.ReduceLROnPlateau(factor=0.5, patience=1)])
     assert_history_close(hh.history, kh.history)
     rates = hh.history["learning_rate"]
-    assert rates[0] == pytest.approx(0.1) and rates[-1] < 0.1 / 3
+    assert rates[0] == pytest.approx(0.1) and rates[-1] < 0.1  # reduced at least once, exactly as Keras (above)
     assert float(np.asarray(h.optimizer.learning_rate)) == pytest.approx(
         float(np.asarray(k.optimizer.learning_rate)), rel=1e-6)
     assert_weights_close(h, k)
