@@ -4,8 +4,9 @@
 computes with ``hornet.ops`` only (``arange``, ``take``, ``cast``, ``sum``, ``square``, ``sqrt``, ``maximum``), and
 implements ``get_config`` so a saved model rebuilds it. The task: a sequence of token ids is positive when
 token 7 occurs more often than token 3. The model (embedding, self-attention, LayerNorm, feed-forward, pooling)
-is fitted, evaluated, saved to a ``.hornet`` file, reloaded in the same process (the class is defined here, so
-``load_model`` finds it), and checked to predict what the original predicts.
+is fitted, evaluated, saved to a ``.hornet`` file, reloaded in the same process (the class is registered with
+``register_keras_serializable``, so ``load_model`` may rebuild it), and checked to predict what the original
+predicts.
 
     python examples/text_classifier.py [--epochs 6] [--out artifacts] [--quick]
 """
@@ -28,6 +29,7 @@ MIN_ACCURACY = 0.9
 SEQ_LEN, VOCAB, EMBED_DIM = 32, 16, 32
 
 
+@hornet.saving.register_keras_serializable(package="text_classifier")
 class TokenAndPositionEmbedding(hornet.Layer):
     """Token embedding plus a learned position embedding, then RMS-normalized over the features.
 

@@ -14,26 +14,31 @@ from typing import Sequence
 from hornet.ir.errors import HornetError
 
 
+class UsageError(HornetError):
+    """A wrong command-line argument (exit code 2)."""
+
+
 def _load(path: str):
     from hornet.ir.graph import Graph
 
     p = Path(path)
     if not p.is_file():
-        raise HornetError(f"{path}: no such file")
+        raise UsageError(f"{path}: no such file")
     if p.suffix in (".hornet", ".keras"):
         return _model_forward(path)
+    from hornet.ir.serialize import MAX_TEXT_SIZE
+
+    if p.stat().st_size > MAX_TEXT_SIZE:
+        raise HornetError(f"{path}: {p.stat().st_size} bytes is larger than a graph file may be ({MAX_TEXT_SIZE})")
     return Graph.from_json(p.read_bytes())
 
 
 def _model_forward(path: str):
     """The inference graph of a saved model, its variables turned into constants (no Python classes needed)."""
     from hornet.api.saving.graph_model import GraphModel
-    from hornet.api.saving.model_file import ModelFileError, read_entries
+    from hornet.api.saving.model_file import read_entries
 
-    try:
-        model = GraphModel.from_entries(read_entries(path), path, missing="")
-    except ModelFileError as e:
-        raise HornetError(str(e)) from None
+    model = GraphModel.from_entries(read_entries(path), path, missing="")
     graph = model.graph
     n = len(model.input_specs)
     for value, array in zip(graph.inputs[n:], model._state):
@@ -82,9 +87,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
-    except HornetError as e:
+    except UsageError as e:
         print(f"hornet {args.command}: error: {e}", file=sys.stderr)
         return 2
+    except (HornetError, OSError) as e:  # every loader error is a HornetError: no traceback for a bad file
+        print(f"hornet {args.command}: error: {e}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ def clone_model(model: Model, input_tensors=None, clone_function=None):
 
     if input_tensors is not None or clone_function is not None:
         raise NotImplementedError("clone_model: input_tensors and clone_function are not supported yet")
-    return deserialize_layer(serialize_layer(model))
+    own_classes = {type(layer).__name__: type(layer) for layer in model._flatten_layers()}
+    return deserialize_layer(serialize_layer(model), own_classes)
 
 
 __all__ = ["Model", "Sequential", "Functional", "GraphModel", "load_model", "save_model", "clone_model"]

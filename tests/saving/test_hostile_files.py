@@ -13,6 +13,8 @@ import pytest
 import hornet
 from hornet import layers
 
+import model_files
+
 X = np.random.default_rng(0).normal(size=(8, 4)).astype("float32")
 
 
@@ -30,12 +32,7 @@ def saved(tmp_path_factory):
 
 
 def _zip(path, entries, extra=()):
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # zipfile warns about duplicate names
-        with zipfile.ZipFile(path, "w") as z:
-            for name, data in list(entries.items()) + list(extra):
-                z.writestr(name, data)
-    return path
+    return model_files.write(path, entries, extra)
 
 
 def _safetensors(header, body):
@@ -82,8 +79,16 @@ def _weights_header_edit(entries, edit):
     return _safetensors(header, body)
 
 
+def _drop_first_weight(entries):
+    from hornet.api.saving import tensors_file
+
+    arrays, _ = tensors_file.parse(entries["weights.safetensors"])
+    first = sorted(arrays)[0]
+    return tensors_file.dump({k.replace("00001:", "00000:"): v for k, v in arrays.items() if k != first})
+
+
 HOSTILE = {
-    "bad_json_config": (lambda e: _with(e, config__json=b"{not json"), r"'config.json' is not valid JSON"),
+    "bad_json_config": (lambda e: _with(e, config__json=b"{not json"), r"config.json: is not valid JSON"),
     "newer_version": (lambda e: _with(e, hornet__json=json.dumps({"format": "hornet.model", "version": 99}).encode()),
                       r"version 99 is newer than this hornet supports"),
     "foreign_format": (lambda e: _with(e, hornet__json=json.dumps({"format": "keras", "version": 1}).encode()),
@@ -101,8 +106,10 @@ HOSTILE = {
         e, lambda h, k: h[k].update(shape=[4, 4]))), r"needs 64 bytes but has 48"),
     "wrong_weight_shape": (lambda e: _with(e, weights__safetensors=_weights_header_edit(
         e, lambda h, k: h[k].update(shape=[3, 4]))), r"has shape \(3, 4\) in the file but \(4, 3\) in the model"),
-    "missing_weight": (lambda e: _with(e, weights__safetensors=_weights_header_edit(
-        e, lambda h, k: h.pop(k))), r"the file has 1 weights but the rebuilt model has 2"),
+    "missing_weight": (lambda e: _with(e, weights__safetensors=_drop_first_weight(e)),
+                       r"the file has 1 weights but the model has 2"),
+    "gap_in_data": (lambda e: _with(e, weights__safetensors=_weights_header_edit(
+        e, lambda h, k: h.pop(k))), r"leaves a gap of 48 bytes"),
     "corrupt_optimizer": (lambda e: _with(e, optimizer__safetensors=b"xx"), r"optimizer.safetensors: too short"),
     "unknown_entry": (lambda e: _with(e, evil__py=b"import os"), r"unexpected entry 'evil.py'"),
     "path_traversal": (lambda e: {**e, "../../escape.json": b"{}"}, r"unexpected entry '\.\./\.\./escape\.json'"),

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 import hornet
+import model_files
 from hornet import layers
 from hornet.api.saving.serialize import UnknownClassError
 
@@ -46,11 +47,7 @@ def _saved_model(tmp_path):
 
 
 def _rewrite(path, entries, config):
-    entries = {**entries, "config.json": json.dumps(config).encode()}
-    with zipfile.ZipFile(path, "w") as z:
-        for name, data in entries.items():
-            z.writestr(name, data)
-    return path
+    return model_files.write(path, {**entries, "config.json": json.dumps(config).encode()})
 
 
 def test_deserializing_a_class_from_an_unimported_module_is_a_clear_error(trap):

@@ -110,6 +110,7 @@ class Gate(hornet.Layer):
         return {**super().get_config(), "bias_init": self.bias_init}
 
 
+@hornet.saving.register_keras_serializable(package="save_load_tests")
 class Tower(hornet.Model):
     def __init__(self, width: int = 4, **kwargs):
         super().__init__(**kwargs)
@@ -149,6 +150,7 @@ def test_custom_layer_in_functional_model_found_by_custom_objects(tmp_path):
     np.testing.assert_array_equal(loaded.predict(X, verbose=0), model.predict(X, verbose=0))
 
 
+@hornet.saving.register_keras_serializable(package="save_load_tests")
 class AutoConfig(hornet.Model):
     """No get_config: Keras captures the __init__ arguments automatically."""
 
@@ -168,6 +170,32 @@ def test_subclassed_model_without_get_config_keeps_its_init_arguments(tmp_path):
     loaded = hornet.models.load_model(tmp_path / "auto.hornet")
     assert loaded.units == 5
     np.testing.assert_array_equal(loaded.predict(X, verbose=0), model.predict(X, verbose=0))
+
+
+class Unregistered(hornet.Model):
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.dense = layers.Dense(2)
+
+    def call(self, x):
+        return self.dense(x)
+
+
+def test_an_unregistered_class_loads_only_with_safe_mode_off(tmp_path):
+    model = Unregistered()
+    model(X[:2])
+    model.save(tmp_path / "u.hornet")
+    safe = hornet.models.load_model(tmp_path / "u.hornet")
+    assert type(safe).__name__ == "GraphModel"
+    assert "Unregistered" in safe.missing and "safe_mode=False" in safe.missing
+    np.testing.assert_array_equal(safe.predict(X, verbose=0), model.predict(X, verbose=0))
+    unsafe = hornet.models.load_model(tmp_path / "u.hornet", safe_mode=False)
+    assert type(unsafe) is Unregistered
+    np.testing.assert_array_equal(unsafe.predict(X, verbose=0), model.predict(X, verbose=0))
+    by_name = hornet.models.load_model(tmp_path / "u.hornet", custom_objects={"Unregistered": Unregistered})
+    assert type(by_name) is Unregistered
+    with pytest.raises(TypeError, match="safe_mode"):
+        hornet.models.load_model(tmp_path / "u.hornet", safe_mode="no")
 
 
 def test_load_without_compile(tmp_path):
@@ -218,7 +246,7 @@ def test_load_weights_into_a_different_architecture_fails_and_changes_nothing(tm
         wider.load_weights(tmp_path / "m.weights.safetensors")
     _same(wider.get_weights(), before)
     deeper = hornet.Sequential([hornet.Input((6,)), layers.Dense(4), layers.Dense(4), layers.Dense(2)])
-    with pytest.raises(ValueError, match="the file has 4 weights but model"):
+    with pytest.raises(ValueError, match="the file has 4 weights but the model has 6"):
         deeper.load_weights(tmp_path / "m.weights.safetensors")
     wider.load_weights(tmp_path / "m.weights.safetensors", skip_mismatch=True)
     _same(wider.get_weights()[3:], model.get_weights()[3:])  # only the last bias has a matching shape

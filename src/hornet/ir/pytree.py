@@ -26,16 +26,33 @@ class TreeDef:
         return out
 
     @staticmethod
-    def from_json(obj: Any) -> "TreeDef":
-        if obj in ("leaf", "none"):
+    def from_json(obj: Any, max_depth: int = 64) -> "TreeDef":
+        """Parse ``to_json``'s output strictly (a ValueError for anything else, never another exception)."""
+        if max_depth < 0:
+            raise ValueError("tree description is nested too deeply")
+        if isinstance(obj, str) and obj in ("leaf", "none"):
             return TreeDef(obj)
         if not isinstance(obj, dict) or obj.get("kind") not in ("tuple", "list", "dict"):
-            raise ValueError(f"malformed tree description {obj!r}")
-        children = tuple(TreeDef.from_json(c) for c in obj.get("children", []))
-        keys = tuple(obj.get("keys", ())) if obj["kind"] == "dict" else ()
-        if obj["kind"] == "dict" and len(keys) != len(children):
-            raise ValueError("dict tree description has mismatched keys and children")
-        return TreeDef(obj["kind"], children, keys)
+            raise ValueError(f"malformed tree description {_short(obj)}")
+        allowed = {"kind", "children", "keys"} if obj["kind"] == "dict" else {"kind", "children"}
+        children = obj.get("children", [])
+        if set(obj) - allowed or not isinstance(children, list):
+            raise ValueError(f"malformed tree description {_short(obj)}")
+        kids = tuple(TreeDef.from_json(c, max_depth - 1) for c in children)
+        keys: tuple[Any, ...] = ()
+        if obj["kind"] == "dict":
+            raw = obj.get("keys")
+            if not isinstance(raw, list) or len(raw) != len(kids):
+                raise ValueError("dict tree description has mismatched keys and children")
+            if not all(k is None or isinstance(k, (str, int, float, bool)) for k in raw) or len(set(raw)) != len(raw):
+                raise ValueError(f"dict tree description has invalid or repeated keys {_short(raw)}")
+            keys = tuple(raw)
+        return TreeDef(obj["kind"], kids, keys)
+
+
+def _short(x: Any) -> str:
+    text = repr(x)
+    return text if len(text) <= 80 else text[:80] + "..."
 
 
 LEAF = TreeDef("leaf")

@@ -12,9 +12,9 @@ Attributes are encoded per their kind in the prim's schema (dtypes by name, tupl
 as the strings "inf", "-inf", "nan"; inside "json" attributes as ``{"float": "nan"}``). Regions are closed: a
 region's ids refer only to its own values.
 
-Loading never executes code: the text is parsed by ``json.loads`` (NaN/Infinity literals and duplicate keys
-rejected) and checked field by field; every problem raises SerializationError naming the JSON path (and the node
-index and prim). Limits: ``MAX_TEXT_SIZE`` (2 GiB of text), ``MAX_REGION_DEPTH`` nested regions,
+Loading never executes code: the text is parsed by ``hornet.ir.strict_json`` (NaN/Infinity literals, duplicate
+keys and excessive nesting rejected) and checked field by field; every problem raises SerializationError naming
+the JSON path (and the node index and prim). Limits: ``MAX_TEXT_SIZE`` (2 GiB of text), ``MAX_REGION_DEPTH`` nested regions,
 ``MAX_JSON_DEPTH`` nesting inside metadata and json attributes, ``MAX_ELEMENTS`` elements per declared type,
 ``MAX_RANK`` dims. The loaded graph must pass ``verify``.
 
@@ -32,6 +32,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from hornet.ir import strict_json
 from hornet.ir.dtypes import DType
 from hornet.ir.errors import HornetError, SerializationError
 from hornet.ir.graph import Graph, Node, Value
@@ -45,6 +46,7 @@ SUPPORTED_VERSIONS = (1,)
 MAX_TEXT_SIZE = 2 * 1024**3  # characters (str) or bytes (bytes) accepted by graph_from_json
 MAX_REGION_DEPTH = 32
 MAX_JSON_DEPTH = 64
+_MAX_DOCUMENT_DEPTH = 8 * MAX_REGION_DEPTH + MAX_JSON_DEPTH  # JSON levels of the deepest legal document
 MAX_ELEMENTS = 2**40
 MAX_RANK = 64
 MAX_DIM_TEXT = 256  # characters of one symbolic dim
@@ -209,13 +211,9 @@ def graph_from_json(text: str | bytes, *, max_size: int = MAX_TEXT_SIZE) -> Grap
         except UnicodeDecodeError as e:
             raise SerializationError(f"document is not UTF-8 text: {e}") from None
     try:
-        doc = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates)
-    except SerializationError:
-        raise
-    except RecursionError:
-        raise SerializationError("document is not valid JSON: nested too deeply") from None
-    except ValueError as e:
-        raise SerializationError(f"document is not valid JSON: {e}") from None
+        doc = strict_json.parse(text, max_depth=_MAX_DOCUMENT_DEPTH)
+    except strict_json.StrictJSONError as e:
+        raise SerializationError(f"document {e}") from None
     # Format and version first: a newer file should say "newer version", not "unexpected field".
     if isinstance(doc, dict) and "format" in doc and doc["format"] != FORMAT:
         raise _fail("$.format", f"expected {FORMAT!r}, got {_short(doc['format'])} (not a hornet graph)")
@@ -232,19 +230,6 @@ def graph_from_json(text: str | bytes, *, max_size: int = MAX_TEXT_SIZE) -> Grap
     except HornetError as e:
         raise _fail("$.graph", f"the loaded graph is invalid: {e}") from None
     return graph
-
-
-def _reject_constant(name: str) -> Any:
-    raise SerializationError(f"document is not valid JSON: {name} is not allowed (JSON has no NaN/Infinity)")
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for k, v in pairs:
-        if k in out:
-            raise SerializationError(f"document has a duplicate key {k!r} in one JSON object")
-        out[k] = v
-    return out
 
 
 _JSON_TYPE_NAMES = {dict: "an object", list: "a list", str: "a string", int: "an integer", bool: "a boolean",

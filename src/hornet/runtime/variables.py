@@ -11,14 +11,16 @@ array([2., 2., 2.], dtype=float32)
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
+import math
 import threading
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
 from hornet.ir.dtypes import DEFAULT_FLOAT, dtype as to_dtype, is_python_scalar, result_type
-from hornet.ir.errors import ShapeError
+from hornet.ir.errors import ResourceLimitError, ShapeError
 from hornet.ir.tracer import SymbolicTensor, outside_traces, trace_stack
 from hornet.ir.types import TensorType
 from hornet.runtime.backend import current_backend
@@ -35,6 +37,7 @@ class Variable:
             if callable(initializer):
                 if shape is None:
                     raise ShapeError(f"Variable {name or ''}: a callable initializer needs a shape")
+                _charge_allocation(tuple(shape), to_dtype(dtype or DEFAULT_FLOAT), name)
                 initializer = initializer(tuple(shape), to_dtype(dtype or DEFAULT_FLOAT))
             if isinstance(initializer, Variable):
                 initializer = initializer.numpy()
@@ -189,6 +192,41 @@ def _scope_of(var: Variable) -> StateScope | None:
             if var in scope.values:
                 return scope
     return None
+
+
+class _Budget:
+    def __init__(self, nbytes: int, what: str):
+        self.remaining, self.what = nbytes, what
+
+
+@contextlib.contextmanager
+def allocation_budget(nbytes: int, what: str) -> Iterator[None]:
+    """Within the block, variables of this thread created from an initializer may take ``nbytes`` in all; the
+    next one raises ResourceLimitError before anything is allocated. Loaders use it so that a config cannot
+    make hornet allocate more than the file's weights justify (``what`` says where that budget comes from).
+
+    >>> with allocation_budget(64, "the file's weights"):       # doctest: +SKIP
+    ...     Variable(np.zeros, shape=(10**9,))                   # ResourceLimitError
+    """
+    previous = getattr(_LOCAL, "budget", None)
+    _LOCAL.budget = _Budget(int(nbytes), what)
+    try:
+        yield
+    finally:
+        _LOCAL.budget = previous
+
+
+def _charge_allocation(shape: tuple[Any, ...], dt: Any, name: str | None) -> None:
+    budget = getattr(_LOCAL, "budget", None)
+    if budget is None:
+        return
+    if not all(isinstance(d, (int, np.integer)) and d >= 0 for d in shape):
+        raise ShapeError(f"Variable {name or ''}: shape {shape} must hold non-negative integers")
+    nbytes = math.prod(int(d) for d in shape) * dt.itemsize
+    if nbytes > budget.remaining:
+        raise ResourceLimitError(f"variable '{name or ''}' of shape {shape} and dtype {dt.name} would take "
+                                 f"{nbytes} bytes, more than {budget.what} justify ({budget.remaining} bytes left)")
+    budget.remaining -= nbytes
 
 
 def _host_array(value: Any, dtype: Any = None) -> np.ndarray:

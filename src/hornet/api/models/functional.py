@@ -128,45 +128,11 @@ class Functional(Model):
 
     @classmethod
     def from_config(cls, config: dict[str, Any], custom_objects: dict[str, Any] | None = None) -> "Functional":
-        from hornet.api.saving.serialize import deserialize_layer
+        """Rebuild from ``get_config``'s output. Every node must call its layer on functional tensors (plus
+        constants): a config never makes hornet compute on values taken from it."""
+        from hornet.api.models.functional_config import rebuild
 
-        layers = {}
-        for entry in config["layers"]:
-            layers[entry["name"]] = deserialize_layer(entry, custom_objects)
-        produced: dict[tuple[str, int], list[KerasTensor]] = {}
-        counts: dict[str, int] = {}
-        for name, layer in layers.items():
-            if isinstance(layer, InputLayer):
-                produced[(name, 0)] = [layer.output]
-                counts[name] = 1
-
-        def decode(obj: Any) -> Any:
-            if isinstance(obj, dict) and "__keras_tensor__" in obj:
-                lname, node_index, tensor_index = obj["__keras_tensor__"]
-                try:
-                    return produced[(lname, node_index)][tensor_index]
-                except KeyError:
-                    raise ValueError(f"model config refers to output {node_index} of layer '{lname}', which is not "
-                                     "defined before it") from None
-            if isinstance(obj, dict):
-                return {k: decode(v) for k, v in obj.items()}
-            if isinstance(obj, list):
-                return [decode(v) for v in obj]
-            return obj
-
-        for node in config["nodes"]:
-            lname = node["layer"]
-            if lname not in layers:
-                raise ValueError(f"model config calls unknown layer '{lname}'")
-            layer = layers[lname]
-            args = decode(node["args"])
-            kwargs = decode(node["kwargs"])
-            out = layer(*args, **kwargs)
-            index = counts.get(lname, 0)
-            produced[(lname, index)] = pytree.flatten(out)[0]
-            counts[lname] = index + 1
-        inputs = decode(config["input_layers"])
-        outputs = decode(config["output_layers"])
+        inputs, outputs = rebuild(config, custom_objects)
         return cls(inputs, outputs, name=config.get("name"), trainable=config.get("trainable", True))
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import warnings
 from typing import Any
 
+import numpy as np
+
 from hornet.api.saving import tensors_file
 
 
@@ -48,25 +50,30 @@ def _restore(obj: Any, module: Any, custom_objects: Any) -> Any:
 
 def restore_compile(model: Any, config: dict[str, Any], optimizer_blob: bytes | None, filepath: str,
                     custom_objects: Any = None) -> None:
-    """Compile ``model`` as saved and put the optimizer's saved state back."""
+    """Compile ``model`` as saved and put the optimizer's saved state back. Saved state that does not fit the
+    rebuilt optimizer is skipped with a warning, as Keras does; a corrupt blob is an error."""
     from hornet.api import losses, metrics, optimizers
+    from hornet.api.saving.file_errors import ModelFileError
+    from hornet.api.saving.restore import assign, match_arrays
+    from hornet.runtime.variables import allocation_budget
 
-    optimizer = optimizers.deserialize(config["optimizer"])
-    model.compile(optimizer=optimizer, loss=_restore(config.get("loss"), losses, custom_objects),
-                  loss_weights=config.get("loss_weights"),
-                  metrics=_restore(config.get("metrics"), metrics, custom_objects),
-                  weighted_metrics=_restore(config.get("weighted_metrics"), metrics, custom_objects),
-                  steps_per_execution=config.get("steps_per_execution", 1))
-    if optimizer_blob is None:
+    weight_bytes = sum(v.dtype.itemsize * int(np.prod(v.shape)) for v in model.weights)
+    budget = 3 * weight_bytes + len(optimizer_blob or b"") + (16 << 20)  # slots, metric state
+    with allocation_budget(budget, "the model's weights (for optimizer slots and metrics)"):
+        optimizer = optimizers.deserialize(config["optimizer"], custom_objects)
+        model.compile(optimizer=optimizer, loss=_restore(config.get("loss"), losses, custom_objects),
+                      loss_weights=config.get("loss_weights"),
+                      metrics=_restore(config.get("metrics"), metrics, custom_objects),
+                      weighted_metrics=_restore(config.get("weighted_metrics"), metrics, custom_objects),
+                      steps_per_execution=config.get("steps_per_execution", 1))
+        if optimizer_blob is None:
+            return
+        arrays, _ = tensors_file.parse(optimizer_blob, filepath, "optimizer.safetensors")
+        optimizer.build(model.trainable_variables)
+    try:
+        pairs = match_arrays(arrays, list(optimizer.variables), "optimizer variables", None, None)
+    except ModelFileError as e:
+        warnings.warn(f"{filepath}: optimizer.safetensors: the saved optimizer state does not match the rebuilt "
+                      f"optimizer ({e.reason}); training restarts its optimizer state", stacklevel=3)
         return
-    arrays, _ = tensors_file.parse(optimizer_blob, f"{filepath}: optimizer.safetensors")
-    optimizer.build(model.trainable_variables)
-    values = [arrays[k] for k in sorted(arrays)]
-    slots = list(optimizer.variables)
-    if len(values) != len(slots) or any(tuple(a.shape) != tuple(v.shape) for a, v in zip(values, slots)):
-        warnings.warn(f"{filepath}: the saved optimizer state does not match the rebuilt optimizer "
-                      f"({len(values)} arrays for {len(slots)} variables); training restarts its optimizer state",
-                      stacklevel=3)
-        return
-    for v, a in zip(slots, values):
-        v.assign(a)
+    assign(pairs)

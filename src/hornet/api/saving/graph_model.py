@@ -13,7 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from hornet.api.saving import tensors_file
+from hornet.api.saving import json_data, tensors_file
+from hornet.api.saving.file_errors import ModelFileError, short
+from hornet.api.saving.forward_check import check_value_sizes
+from hornet.api.saving.restore import ordered
+from hornet.api.saving.specs import parse_specs
 from hornet.ir import pytree
 from hornet.ir.errors import HornetError
 from hornet.ir.graph import Graph
@@ -33,38 +37,36 @@ class GraphModel:
 
     @classmethod
     def from_entries(cls, entries: dict[str, bytes], filepath: str, missing: str) -> "GraphModel":
-        from hornet.api.saving.model_file import ModelFileError, _json
+        """Build from a model file's members, checking forward.json's metadata against its graph."""
+        from hornet.api.saving.model_file import reading
 
-        forward = _json(entries, "forward.json", filepath)
-        try:
+        with reading(filepath, "forward.json"):
+            forward = json_data.loads(entries["forward.json"])
+            if not isinstance(forward, dict) or not {"graph", "inputs", "outputs", "state"} <= set(forward):
+                raise ModelFileError("forward.json is malformed: it must be an object with 'graph', 'inputs', "
+                                     "'outputs' and 'state'")
             graph = Graph.from_json(json.dumps(forward["graph"]))
-            in_tree = pytree.TreeDef.from_json(forward["inputs"]["tree"])
-            leaves = list(forward["inputs"]["leaves"])
-            out_tree = pytree.TreeDef.from_json(forward["outputs"])
-            refs = list(forward["state"])
-        except (KeyError, TypeError, ValueError) as e:
-            raise ModelFileError(f"{filepath}: forward.json is malformed ({e})") from None
-        weights, _ = tensors_file.parse(entries["weights.safetensors"], f"{filepath}: weights.safetensors")
-        extra, _ = ({}, {}) if "forward_state.safetensors" not in entries else tensors_file.parse(
-            entries["forward_state.safetensors"], f"{filepath}: forward_state.safetensors")
-        ordered = [weights[k] for k in sorted(weights)]
-        state = []
-        for ref in refs:
-            if isinstance(ref, dict) and isinstance(ref.get("weight"), int) and 0 <= ref["weight"] < len(ordered):
-                state.append(ordered[ref["weight"]])
-            elif isinstance(ref, dict) and ref.get("extra") in extra:
-                state.append(extra[ref["extra"]])
-            else:
-                raise ModelFileError(f"{filepath}: forward.json refers to missing state {str(ref)[:80]}")
-        if len(graph.inputs) != len(leaves) + len(state):
-            raise ModelFileError(f"{filepath}: the forward graph takes {len(graph.inputs)} inputs but the file "
-                                 f"describes {len(leaves)} model inputs and {len(state)} variables")
-        for value, array in zip(graph.inputs[len(leaves):], state):
-            if tuple(value.type.shape) != tuple(array.shape) or value.type.dtype.np != array.dtype:
-                raise ModelFileError(f"{filepath}: a saved variable of shape {array.shape} doesn't match the graph "
-                                     f"input {value.type}")
+            check_value_sizes(graph)
+            in_tree, leaves = parse_specs(forward["inputs"], "$.inputs")
+            try:
+                out_tree = pytree.TreeDef.from_json(forward["outputs"])
+            except ValueError as e:
+                raise ModelFileError(f"forward.json is malformed ({e})", path="$.outputs") from None
+            refs = forward["state"]
+            if not isinstance(refs, list):
+                raise ModelFileError("forward.json is malformed: 'state' must be a list", path="$.state")
+        with reading(filepath, "weights.safetensors"):
+            weights = [a for _, a in ordered(tensors_file.parse(entries["weights.safetensors"])[0], None, None)]
+        extra: dict[str, np.ndarray] = {}
+        if "forward_state.safetensors" in entries:
+            with reading(filepath, "forward_state.safetensors"):
+                extra = tensors_file.parse(entries["forward_state.safetensors"])[0]
+        with reading(filepath, "forward.json"):
+            state = [_state_array(ref, weights, extra, f"$.state[{i}]") for i, ref in enumerate(refs)]
+            _check_signature(graph, leaves, out_tree, state)
         name = forward["graph"].get("name", "model") if isinstance(forward["graph"], dict) else "model"
-        return cls(graph, in_tree, leaves, out_tree, state, missing, str(name))
+        specs = [{"shape": list(shape), "dtype": dtype} for shape, dtype in leaves]
+        return cls(graph, in_tree, specs, out_tree, state, missing, str(name)[:256])
 
     def _run(self, leaves: list[Any]) -> Any:
         from hornet.runtime.backend import current_backend
@@ -125,6 +127,38 @@ class GraphModel:
 
     def __repr__(self) -> str:
         return f"<GraphModel '{self.name}' (IR only: {len(self.input_specs)} inputs)>"
+
+
+def _state_array(ref: Any, weights: list[np.ndarray], extra: dict[str, np.ndarray], path: str) -> np.ndarray:
+    if isinstance(ref, dict) and set(ref) == {"weight"} and isinstance(ref["weight"], int) \
+            and not isinstance(ref["weight"], bool) and 0 <= ref["weight"] < len(weights):
+        return weights[ref["weight"]]
+    if isinstance(ref, dict) and set(ref) == {"extra"} and isinstance(ref["extra"], str) and ref["extra"] in extra:
+        return extra[ref["extra"]]
+    raise ModelFileError(f"forward.json refers to missing state {short(ref)}", path=path)
+
+
+def _check_signature(graph: Graph, leaves: list[tuple[tuple[Any, ...], str]], out_tree: pytree.TreeDef,
+                     state: list[np.ndarray]) -> None:
+    """The metadata must describe the graph: input count, dtypes and static dims, output count, state types."""
+    if len(graph.inputs) != len(leaves) + len(state):
+        raise ModelFileError(f"the forward graph takes {len(graph.inputs)} inputs but the file describes "
+                             f"{len(leaves)} model inputs and {len(state)} variables")
+    for i, ((shape, dtype), value) in enumerate(zip(leaves, graph.inputs)):
+        t = value.type
+        static_match = len(shape) == len(t.shape) and all(
+            (d is None and not isinstance(g, int)) or d == g for d, g in zip(shape, t.shape))
+        if t.dtype.name != dtype or not static_match:
+            raise ModelFileError(f"input {i} is described as {dtype}{list(shape)} but the graph takes {t}",
+                                 path=f"$.inputs.leaves[{i}]")
+    for i, (value, array) in enumerate(zip(graph.inputs[len(leaves):], state)):
+        if tuple(value.type.shape) != tuple(array.shape) or value.type.dtype.np != array.dtype:
+            raise ModelFileError(f"saved variable {i} ({array.dtype}{list(array.shape)}) doesn't match the graph "
+                                 f"input {value.type}", path=f"$.state[{i}]")
+    n_out = out_tree.num_leaves
+    if n_out < 1 or n_out > len(graph.outputs):
+        raise ModelFileError(f"the output tree has {n_out} leaves but the graph has {len(graph.outputs)} outputs "
+                             "(at least one is needed)", path="$.outputs")
 
 
 __all__ = ["GraphModel"]
