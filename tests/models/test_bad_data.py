@@ -121,3 +121,102 @@ def test_a_failed_fit_leaves_the_weights_unchanged(seq):
         seq.fit(X[:, :5], Y, verbose=0)
     for a, b in zip(seq.get_weights(), before):
         np.testing.assert_array_equal(a, b)
+
+
+# --- values: labels out of range, NaN, errors that name the user's arrays ------------------------------------------
+
+@pytest.fixture(scope="module")
+def classifier():
+    model = hornet.Sequential([hornet.Input((6,)), layers.Dense(3)], name="clf")
+    model.compile(optimizer="sgd", loss=hornet.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=["accuracy"])
+    return model
+
+
+@pytest.mark.parametrize("labels, pattern", [
+    (np.r_[np.zeros(40, int), [5], np.zeros(23, int)], r"y has label 5 at row 40"),
+    (np.r_[np.zeros(3, int), [-1], np.zeros(60, int)], r"y has label -1 at row 3"),
+    (np.r_[np.zeros(63), [1.5]], r"y has label 1.5 at row 63"),
+], ids=["too_large", "negative", "not_an_integer"])
+@pytest.mark.parametrize("call", ["fit", "evaluate"])
+def test_sparse_labels_out_of_range_are_an_error_naming_the_row(classifier, labels, pattern, call):
+    from hornet.ir.errors import DataError
+
+    before = classifier.get_weights()
+    run = classifier.fit if call == "fit" else classifier.evaluate
+    with pytest.raises(DataError, match=rf"{call}: {pattern}.*over 3 classes.*\[0, 3\)"):
+        run(X, labels, verbose=0)
+    for a, b in zip(classifier.get_weights(), before):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_sparse_labels_from_a_generator_are_checked_per_batch(classifier):
+    from hornet.ir.errors import DataError
+
+    def batches():
+        yield X[:32], np.zeros(32, int)
+        yield X[32:], np.full(32, 3)
+
+    with pytest.raises(DataError, match=r"y of batch 1 has label 3 at row 0"):
+        classifier.fit(batches(), verbose=0)
+
+
+def test_ignore_class_labels_are_allowed():
+    model = hornet.Sequential([hornet.Input((6,)), layers.Dense(3)])
+    model.compile(optimizer="sgd", loss=hornet.losses.SparseCategoricalCrossentropy(from_logits=True,
+                                                                                    ignore_class=-1))
+    history = model.fit(X, np.r_[np.full(10, -1), np.zeros(54, int)], verbose=0).history
+    assert np.isfinite(history["loss"][0]) and history["loss"][0] > 0
+
+
+def test_nan_in_the_data_warns_once_naming_the_array_and_row(seq):
+    x = X.copy()
+    x[17, 2] = np.nan
+    x[30, 0] = np.inf
+    with pytest.warns(hornet.config.InputDataWarning, match=r"fit: x holds nan at row 17 \(2 rows"):
+        seq.fit(x, Y, epochs=2, verbose=0)
+    y = Y.copy()
+    y[5] = np.nan
+    with pytest.warns(hornet.config.InputDataWarning, match=r"evaluate: y holds nan at row 5"):
+        seq.evaluate(X, y, verbose=0)
+
+
+def test_the_value_checks_can_be_turned_off(seq):
+    import warnings
+
+    x = X.copy()
+    x[0, 0] = np.nan
+    hornet.config.set_input_data_checks(False)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", hornet.config.InputDataWarning)
+            seq.evaluate(x, Y, verbose=0)
+    finally:
+        hornet.config.set_input_data_checks(True)
+    assert hornet.config.input_data_checks()
+
+
+def test_fit_shape_errors_name_the_users_arrays_not_the_padded_batch(seq):
+    with pytest.raises(ShapeError, match=r"fit: on data x: float32 array of shape \(64, 5\), y: float32 array of "
+                                         r"shape \(64, 1\) \(fed in batches of 32 rows\)"):
+        seq.fit(X[:, :5], Y, batch_size=32, verbose=0)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: layers.LSTM(4), lambda: layers.GRU(4), lambda: layers.SimpleRNN(4),
+    lambda: layers.Bidirectional(layers.LSTM(4)), lambda: layers.Conv2D(2, 3), lambda: layers.Conv1D(2, 3),
+    lambda: layers.MaxPooling2D(), lambda: layers.GlobalAveragePooling1D(), lambda: layers.MultiHeadAttention(2, 4),
+], ids=["lstm", "gru", "simple_rnn", "bidirectional", "conv2d", "conv1d", "maxpool2d", "gap1d", "mha"])
+@pytest.mark.parametrize("mode", ["functional", "eager"])
+def test_rank_errors_name_the_layer_and_the_shape(make, mode):
+    layer = make()
+    with pytest.raises(ShapeError) as info:
+        if mode == "functional":
+            inputs = hornet.Input((7,))
+            layer(inputs) if not isinstance(layer, layers.MultiHeadAttention) else layer(inputs, inputs)
+        else:
+            x = np.ones((2, 7), "float32")
+            layer(x) if not isinstance(layer, layers.MultiHeadAttention) else layer(x, x)
+    message = str(info.value)
+    assert f"'{layer.name}'" in message
+    assert ("(None, 7)" if mode == "functional" else "(2, 7)") in message

@@ -11,6 +11,7 @@ import math
 import string
 from typing import Any, Sequence
 
+from hornet.ir.errors import ShapeError
 from hornet.api import constraints, initializers, regularizers
 from hornet.api import ops
 from hornet.api.layers.layer import Layer
@@ -135,7 +136,8 @@ class MultiHeadAttention(Layer):
             raise ValueError(f"{self.name}: all dims of `value` and `key` but the last must match, got value shape "
                              f"{tuple(value_shape)} and key shape {tuple(key_shape)}")
         if q_rank < 3 or q_rank != v_rank:
-            raise ValueError(f"{self.name}: `query` and `value` must have the same rank (>= 3), got shapes "
+            raise ShapeError(f"layer '{self.name}' (MultiHeadAttention): `query` and `value` must have the same rank "
+                             "(>= 3), got shapes "
                              f"{tuple(query_shape)} and {tuple(value_shape)}")
 
         def proj(rank: int, dim: int, heads_dim: int, name: str, activation: Any = None) -> _Projection:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Sequence
 
 from hornet.ir.dtypes import dtype as to_dtype
+from hornet.ir.errors import ShapeError
 
 
 def _standardize_shape(shape: Sequence[Any]) -> tuple[int | None, ...]:
@@ -150,29 +151,29 @@ def _check_one(index: int, x: Any, spec: InputSpec, layer_name: str) -> None:
     where = f"Input {index}" + (f" (name '{spec.name}')" if spec.name else "")
     head = f"{where} of layer '{layer_name}' is incompatible with the layer"
     if not hasattr(x, "shape"):
-        raise ValueError(f"{where} of layer '{layer_name}' must be a tensor, got {x!r} of type {type(x).__name__}")
+        raise ShapeError(f"{where} of layer '{layer_name}' must be a tensor, got {x!r} of type {type(x).__name__}")
     shape = _shape_of(x)
     ndim = len(shape)
     if spec.ndim is not None and not spec.allow_last_axis_squeeze and ndim != spec.ndim:
-        raise ValueError(f"{head}: expected ndim={spec.ndim}, found ndim={ndim}. Full shape received: {shape}")
+        raise ShapeError(f"{head}: expected ndim={spec.ndim}, found ndim={ndim}. Full shape received: {shape}")
     if spec.max_ndim is not None and ndim > spec.max_ndim:
-        raise ValueError(f"{head}: expected max_ndim={spec.max_ndim}, found ndim={ndim}. Full shape received: "
+        raise ShapeError(f"{head}: expected max_ndim={spec.max_ndim}, found ndim={ndim}. Full shape received: "
                          f"{shape}")
     if spec.min_ndim is not None and ndim < spec.min_ndim:
-        raise ValueError(f"{head}: expected min_ndim={spec.min_ndim}, found ndim={ndim}. Full shape received: "
+        raise ShapeError(f"{head}: expected min_ndim={spec.min_ndim}, found ndim={ndim}. Full shape received: "
                          f"{shape}")
     if spec.dtype is not None:
         got = _dtype_of(x)
         if got != spec.dtype:
-            raise ValueError(f"{head}: expected dtype={spec.dtype}, found dtype={got}. Full shape received: {shape}")
+            raise ShapeError(f"{head}: expected dtype={spec.dtype}, found dtype={got}. Full shape received: {shape}")
     for axis, size in spec.axes.items():
         if size is None:
             continue
         if not -ndim <= axis < ndim:
-            raise ValueError(f"{head}: expected axis {axis} to have size {size}, but the input has rank {ndim}. "
+            raise ShapeError(f"{head}: expected axis {axis} to have size {size}, but the input has rank {ndim}. "
                              f"Full shape received: {shape}")
         if shape[axis] not in (size, None):
-            raise ValueError(f"{head}: expected axis {axis} of the input shape to have value {size}, but received "
+            raise ShapeError(f"{head}: expected axis {axis} of the input shape to have value {size}, but received "
                              f"an input with shape {shape}")
     if spec.shape is not None:
         want, got = spec.shape, shape
@@ -180,10 +181,10 @@ def _check_one(index: int, x: Any, spec: InputSpec, layer_name: str) -> None:
             got = got[:-1] if got and got[-1] == 1 else got
             want = want[:-1] if want and want[-1] == 1 else want
             if len(got) != len(want):
-                raise ValueError(f"{head}: expected shape={spec.shape}, found shape={shape}")
+                raise ShapeError(f"{head}: expected shape={spec.shape}, found shape={shape}")
         for w, g in zip(want, got):
             if w is not None and g is not None and w != g:
-                raise ValueError(f"{head}: expected shape={spec.shape}, found shape={shape}")
+                raise ShapeError(f"{head}: expected shape={spec.shape}, found shape={shape}")
 
 
 __all__ = ["InputSpec", "assert_input_compatibility"]

@@ -155,10 +155,10 @@ def output_spec(layer: Any, args: Any, kwargs: Any) -> Any:
 
     try:
         graph, out_tree = trace_with_tree(fn, specs, name=getattr(layer, "name", "layer"))
-    except HornetError as e:
-        shapes = ", ".join(str(leaves[i].shape) for i in positions)
-        raise type(e)(f"while calling layer '{getattr(layer, 'name', layer)}' ({type(layer).__name__}) on inputs "
-                      f"of shape {shapes}: {e}") from e
+    except (HornetError, TypeError, ValueError, IndexError) as e:
+        from hornet.api.layers.layer import with_layer_context
+
+        raise with_layer_context(e, layer, [leaves[i] for i in positions]) from e
     n_out = out_tree.num_leaves
     outs = [KerasTensor(tuple(d if isinstance(d, int) else None for d in v.type.shape), v.type.dtype)
             for v in graph.outputs[:n_out]]

@@ -201,7 +201,12 @@ class Layer:
         from hornet.api import constraints, initializers, regularizers
         from hornet.ir.dtypes import dtype as to_dtype
 
-        shape = tuple(int(d) for d in (shape or ()))
+        shape = tuple(shape or ())
+        if not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 0 for d in shape):
+            raise ShapeError(f"layer '{self.name}' ({type(self).__name__}) can't create weight "
+                             f"'{name or 'variable'}' of shape {shape}: every dim must be a known non-negative "
+                             "integer (is a dim of the input that this weight depends on unknown?)")
+        shape = tuple(int(d) for d in shape)
         dt = to_dtype(dtype or self.variable_dtype)
         if initializer is None:
             initializer = "glorot_uniform" if dt.is_floating else "zeros"
@@ -299,7 +304,11 @@ class Layer:
             from hornet.api.layers.input_spec import assert_input_compatibility
 
             assert_input_compatibility(spec, args[0], self.name)
-        self._maybe_build(args[0])
+        if not self.built:
+            try:
+                self._maybe_build(args[0])
+            except (HornetError, TypeError, ValueError, IndexError) as e:
+                raise with_layer_context(e, self, [args[0]]) from e
         call_params = _params(type(self).call)
         training = kwargs.pop("training", None)
         outer = ctx_mod.current()
@@ -427,6 +436,21 @@ def _has_var_kwargs(fn: Any) -> bool:
     return hit
 
 
+def with_layer_context(error: BaseException, layer: Any, inputs: Sequence[Any]) -> BaseException:
+    """``error`` (same type) with a message that names the layer and the input shapes, unless it already does."""
+    text = str(error)
+    if text.startswith(f"while calling layer '{getattr(layer, 'name', '')}'"):
+        return error
+    shapes = ", ".join(str(tuple(_shape_of(x))) if hasattr(x, "shape") else type(x).__name__
+                       for x in pytree.flatten(list(inputs))[0])
+    message = f"while calling layer '{getattr(layer, 'name', layer)}' ({type(layer).__name__}) on inputs of shape " \
+              f"{shapes}: {text}"
+    try:
+        return type(error)(message)
+    except Exception:  # an exception type whose constructor takes other arguments
+        return error
+
+
 def check_rank(layer: Layer, x: Any, ranks: int | Sequence[int], what: str = "input") -> None:
     """Raise a ShapeError naming the layer when ``x`` has the wrong rank."""
     ranks = (ranks,) if isinstance(ranks, int) else tuple(ranks)
@@ -437,4 +461,4 @@ def check_rank(layer: Layer, x: Any, ranks: int | Sequence[int], what: str = "in
                          f"{tuple(_shape_of(x))} (rank {nd})")
 
 
-__all__ = ["Layer", "check_rank"]
+__all__ = ["Layer", "check_rank", "with_layer_context"]

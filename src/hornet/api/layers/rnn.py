@@ -22,6 +22,7 @@ from hornet.api.layers.layer import Layer, check_rank
 from hornet.api.layers.rnn_cells import (GRUCell, LSTMCell, SimpleRNNCell, StackedRNNCells, _GatedCell, _nested,
                                          prepare_dropout_masks, reset_dropout_masks)
 from hornet.api.saving.serialize import deserialize_layer, serialize_layer
+from hornet.ir.errors import ShapeError
 from hornet.ir import pytree
 from hornet.runtime.variables import StateScope, Variable
 
@@ -64,6 +65,10 @@ class RNN(Layer):
         object.__setattr__(self, "states", None)  # stateful state Variables are not weights (as in Keras)
 
     def build(self, sequences_shape: Any, initial_state_shape: Any = None) -> None:
+        if not isinstance(sequences_shape, (tuple, list)) or len(sequences_shape) < 3 \
+                or not all(d is None or isinstance(d, int) for d in sequences_shape):
+            raise ShapeError(f"layer '{self.name}' ({type(self).__name__}) expects a rank-3 input (batch, timesteps, "
+                             f"features), got shape {sequences_shape}")
         step_shape = (sequences_shape[0],) + tuple(sequences_shape[2:])
         if isinstance(self.cell, Layer) and not self.cell.built:
             self.cell.build(step_shape)

@@ -7,8 +7,12 @@ from typing import Any, Iterator
 
 import numpy as np
 
+from hornet.api.models import data_checks
 from hornet.ir import pytree
+from hornet.ir.errors import HornetError
 from hornet.runtime.data import Batch, make_adapter, train_validation_split
+
+_DATA_ERRORS = (HornetError, TypeError, ValueError)
 
 
 def _host(tree: Any) -> Any:
@@ -94,9 +98,16 @@ def fit(model: Any, x: Any, y: Any, batch_size: Any, epochs: int, verbose: Any, 
     verbose = _verbose(verbose)
     k = model.steps_per_execution
     first = adapter.peek()
-    model._prepare(_host(first.x))
+    try:
+        model._prepare(_host(first.x))
+        label_check = data_checks.check_labels(model, adapter, "fit")
+    except data_checks.DataError:
+        raise
+    except _DATA_ERRORS as e:
+        raise data_checks.with_data_context(e, "fit", adapter) from e
+    data_checks.check_values(adapter, "fit")
     with_sw = _has_sample_weight(adapter, sample_weight, class_weight)
-    step = model._step("train")
+    step = _checked(model._step("train"), adapter, "fit")
     cbs = _callbacks(model, callbacks, verbose, epochs, adapter.num_batches)
     val_adapter = None
     if validation_data is not None:
@@ -111,7 +122,7 @@ def fit(model: Any, x: Any, y: Any, batch_size: Any, epochs: int, verbose: Any, 
         cbs.on_epoch_begin(epoch)
         logs: Any = None
         index = 0
-        for data, mask, n in _chunks(adapter.iterate_epoch(), k, with_sw):
+        for data, mask, n in _chunks(_label_checked(adapter.iterate_epoch(), label_check), k, with_sw):
             cbs.on_train_batch_begin(index)
             logs = step(data, mask)
             index += n
@@ -123,7 +134,7 @@ def fit(model: Any, x: Any, y: Any, batch_size: Any, epochs: int, verbose: Any, 
         epoch_logs = _floats(logs)
         if val_adapter is not None and (epoch + 1) % validation_freq == 0:
             cbs.on_test_begin()
-            val_logs = _evaluate_adapter(model, val_adapter, cbs)
+            val_logs = _evaluate_adapter(model, val_adapter, cbs, "fit (validation data)")
             cbs.on_test_end(val_logs)
             epoch_logs.update({f"val_{name}": value for name, value in val_logs.items()})
         cbs.on_epoch_end(epoch, epoch_logs)
@@ -141,14 +152,42 @@ def _unpack_validation(data: Any) -> tuple[Any, Any, Any]:
     return data, None, None
 
 
-def _evaluate_adapter(model: Any, adapter: Any, cbs: Any) -> dict[str, float]:
-    model._prepare(_host(adapter.peek().x))
+def _checked(step: Any, adapter: Any, what: str) -> Any:
+    """The step, with errors from tracing it on this data naming the user's arrays."""
+    def run(data: Any, mask: Any) -> Any:
+        try:
+            return step(data, mask)
+        except data_checks.DataError:
+            raise
+        except _DATA_ERRORS as e:
+            raise data_checks.with_data_context(e, what, adapter) from e
+
+    return run
+
+
+def _label_checked(batches: Iterator[Batch], check: Any) -> Iterator[Batch]:
+    for batch in batches:
+        if check is not None:
+            check(batch)
+        yield batch
+
+
+def _evaluate_adapter(model: Any, adapter: Any, cbs: Any, what: str = "evaluate") -> dict[str, float]:
+    try:
+        model._prepare(_host(adapter.peek().x))
+        label_check = data_checks.check_labels(model, adapter, what)
+    except data_checks.DataError:
+        raise
+    except _DATA_ERRORS as e:
+        raise data_checks.with_data_context(e, what, adapter) from e
+    data_checks.check_values(adapter, what)
     with_sw = _has_sample_weight(adapter, None, None)
-    step = model._step("test")
+    step = _checked(model._step("test"), adapter, what)
     model.reset_metrics()
     logs: Any = None
     index = 0
-    for data, mask, n in _chunks(adapter.iterate_epoch(), model.steps_per_execution, with_sw):
+    for data, mask, n in _chunks(_label_checked(adapter.iterate_epoch(), label_check), model.steps_per_execution,
+                                 with_sw):
         if cbs is not None:
             cbs.on_test_batch_begin(index)
         logs = step(data, mask)

@@ -68,6 +68,11 @@ class ArrayAdapter(DataAdapter):
         return element, count_rows(*element)
 
     @property
+    def arrays(self) -> tuple[Any, Any, Any]:
+        """The whole ``(x, y, sample_weight)`` as NumPy structures (before batching)."""
+        return self._data
+
+    @property
     def partial_batch_size(self) -> int | None:
         """Rows in the last (short) batch of an epoch, None when every batch is full."""
         return (self.num_samples % self.batch_size) or None
