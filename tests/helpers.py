@@ -10,6 +10,7 @@ from hornet.ir.graph import Graph
 from hornet.ir.prims import PRIMITIVES, normalize_attrs
 from hornet.ir.tracer import Trace
 from hornet.ir.types import TensorType, type_of_array
+from hornet.runtime.backend import available_backends, get_backend
 
 # (rtol, atol) per dtype for comparing a lowering against the numpy reference.
 TOLERANCE = {
@@ -18,7 +19,9 @@ TOLERANCE = {
     DType.float32: (2e-5, 1e-6),
     DType.float64: (1e-12, 1e-13),
 }
-LOWERINGS = ("numpy", "jax")
+# every backend registered and installed: a new backend is covered by the prim and op tests the day it registers
+LOWERINGS = available_backends()
+COMPILED = tuple(name for name in LOWERINGS if name != "numpy")  # the backends that are checked against numpy
 
 
 def random_array(shape: Sequence[int], dtype: Any, rng: np.random.Generator | None = None, *,
@@ -47,19 +50,10 @@ def prim_graph(prim: str, in_types: Sequence[TensorType], **attrs: Any) -> Graph
 
 
 def run_graph(lowering: str, graph: Graph, *arrays: Any) -> list[np.ndarray]:
-    """Run a graph on a lowering ("numpy" reference or "jax" under jax.jit); NumPy arrays out."""
-    if lowering == "numpy":
-        from hornet.lowering import numpy as reference
-
-        return reference.run(graph, *arrays)
-    if lowering == "jax":
-        import jax
-
-        from hornet.lowering import jax as jax_lowering
-
-        outs = jax.jit(jax_lowering.to_function(graph))(*arrays)
-        return [np.asarray(o) for o in outs]
-    raise ValueError(lowering)
+    """Run a graph compiled by a backend (``Backend.compile``, as ``hornet.jit`` does); NumPy arrays out."""
+    backend = get_backend(lowering)
+    outs = backend.compile(graph)(*[backend.asarray(np.asarray(a)) for a in arrays])
+    return [np.asarray(backend.to_numpy(o)) for o in outs]
 
 
 def run_prim(lowering: str, prim: str, *arrays: Any, **attrs: Any) -> list[np.ndarray]:

@@ -9,7 +9,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import check_op, random_array, run_graph  # noqa: E402
+from helpers import LOWERINGS, check_op, random_array, run_graph  # noqa: E402
 import hornet  # noqa: E402
 from hornet import ops  # noqa: E402
 from hornet.ir.errors import DTypeError, ShapeError  # noqa: E402
@@ -131,7 +131,7 @@ def test_attention_with_a_symbolic_batch():
     m = RNG.random((3, 1, T, S)) < 0.7
     m[..., 0] = True
     want = np_attention(q, k, v, mask=m, is_causal=True)
-    for lowering in ("numpy", "jax"):
+    for lowering in LOWERINGS:
         np.testing.assert_allclose(run_graph(lowering, g, q, k, v, m)[0], want, rtol=1e-5, atol=1e-5)
 
 

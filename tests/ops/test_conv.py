@@ -9,7 +9,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import check_op, random_array, run_graph  # noqa: E402
+from helpers import LOWERINGS, check_op, random_array, run_graph  # noqa: E402
 import hornet  # noqa: E402
 from hornet import ops  # noqa: E402
 from hornet.ir.errors import HornetError, ShapeError  # noqa: E402
@@ -229,7 +229,7 @@ def test_symbolic_batch_flows_through_conv_and_pool():
     assert [str(t) for t in g.output_types] == ["float32[batch,7,7,8]"]
     x = rand(3, 28, 28, 1)
     want = np.asarray(_cnn(x, k1, k2))
-    for lowering in ("numpy", "jax"):
+    for lowering in LOWERINGS:
         np.testing.assert_allclose(run_graph(lowering, g, x)[0], want, **TOL)
 
 

@@ -7,7 +7,7 @@ import keras  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from helpers import check_op, random_array, run_graph  # noqa: E402
+from helpers import LOWERINGS, check_op, random_array, run_graph  # noqa: E402
 import hornet  # noqa: E402
 from hornet import ops  # noqa: E402
 from hornet.ir.errors import HornetError, ShapeError  # noqa: E402
@@ -43,7 +43,7 @@ def test_moments_over_a_symbolic_batch():
     g = hornet.trace(lambda x: ops.moments(x, (0, 1)), hornet.TensorSpec((None, 4, 3)))
     assert [str(t) for t in g.output_types] == ["float32[3]", "float32[3]"]
     x = rand(6, 4, 3)
-    for lowering in ("numpy", "jax"):
+    for lowering in LOWERINGS:
         mean, var = run_graph(lowering, g, x)
         np.testing.assert_allclose(mean, x.mean(axis=(0, 1)), **TOL)
         np.testing.assert_allclose(var, x.astype(np.float64).var(axis=(0, 1)), **TOL)

@@ -7,7 +7,7 @@ import pytest
 import hornet
 from hornet import ops
 from hornet.ir.errors import ShapeError, TracerError
-from helpers import check_op, random_array, run_graph
+from helpers import LOWERINGS, check_op, random_array, run_graph
 
 DTYPES = ("float32", "int32", "bool")
 
@@ -142,7 +142,7 @@ def test_size():
     assert ops.size(np.zeros((2, 3, 4))) == 24
     graph = hornet.trace(lambda x: ops.size(x), hornet.TensorSpec((None, 4, 4)))
     assert str(graph.outputs[0].type) == "int32[]"
-    for lowering in ("numpy", "jax"):
+    for lowering in LOWERINGS:
         (got,) = run_graph(lowering, graph, np.zeros((5, 4, 4), "float32"))
         assert int(got) == 80
 
@@ -190,7 +190,7 @@ def test_symbolic_batch(name):
     x = _x(3)
     want = ref(x)
     want = want if isinstance(want, list) else [want]
-    for lowering in ("numpy", "jax"):
+    for lowering in LOWERINGS:
         got = run_graph(lowering, graph, x)
         assert len(got) == len(want)
         for g, w in zip(got, want):

@@ -17,8 +17,9 @@ import hornet.random as hr  # noqa: E402
 from hornet.api.ops import core  # noqa: E402
 from hornet.backend import using_backend  # noqa: E402
 from hornet.ir.errors import DTypeError, ShapeError  # noqa: E402
+from helpers import LOWERINGS
 
-BACKENDS = ("numpy", "jax")
+BACKENDS = LOWERINGS
 KERAS_NAMES = ["normal", "uniform", "randint", "truncated_normal", "dropout", "shuffle", "categorical", "gamma",
                "beta", "binomial"]
 

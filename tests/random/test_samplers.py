@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 import hornet
-from helpers import TOLERANCE, assert_close
+from helpers import LOWERINGS, TOLERANCE, assert_close
 from hornet.api.ops import core
 from hornet.api.random import compound
 from hornet.api.random import samplers
@@ -23,7 +23,7 @@ from hornet.backend import using_backend
 from hornet.ir.dtypes import DType
 from hornet.ir.errors import DTypeError, ShapeError
 
-BACKENDS = ("numpy", "jax")
+BACKENDS = LOWERINGS
 FLOATS = ("float32", "float16", "bfloat16", "float64")
 KEY = np.array([7, 1234], np.uint32)
 

@@ -10,9 +10,9 @@ import hornet.random as hr
 from hornet.api.ops import core
 from hornet.api.random import seed_generator
 from hornet.backend import using_backend
-from helpers import run_graph
+from helpers import LOWERINGS, run_graph
 
-BACKENDS = ("numpy", "jax")
+BACKENDS = LOWERINGS
 X = np.arange(1, 33, dtype=np.float32).reshape(4, 8)
 
 

@@ -9,14 +9,14 @@ import pytest
 from jax._src.random.threefry2x32 import threefry_2x32 as jax_threefry_2x32
 
 import hornet
-from helpers import run_graph
+from helpers import LOWERINGS, run_graph
 from hornet.api.ops import core
 from hornet.api.random import threefry
 from hornet.backend import using_backend
 from hornet.ir.errors import DTypeError, ShapeError
 from hornet.ir.tracer import trace
 
-BACKENDS = ("numpy", "jax")
+BACKENDS = LOWERINGS
 KEYS = [(0, 0), (0, 42), (0xDEADBEEF, 7), (0xFFFFFFFF, 0xFFFFFFFF)]
 SHAPES = [(), (1,), (5,), (3, 4), (2, 3, 5)]
 

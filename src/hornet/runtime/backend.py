@@ -1,56 +1,98 @@
 """Backends: which framework runs eager ops and compiles graphs. ``HORNET_BACKEND`` picks the default.
 
-A backend is imported only when first used, so importing hornet on JAX never imports torch or TensorFlow.
+A backend is a lowering table plus one module here defining ``BACKEND``, an instance of :class:`Backend`. It is
+imported only when first used, so importing hornet on JAX never imports torch or TensorFlow. The registry below
+is the one list of backends: tests, the CLI and ``model.compile(backend=...)`` all take it from here.
+
+The current backend is per thread: ``using_backend`` changes it for the calling thread only, ``set_backend``
+changes the process default (what threads without an override use).
+
+>>> with using_backend("numpy"):                      # doctest: +SKIP
+...     hornet.ops.add(1.0, 2.0)                      # runs on the NumPy reference interpreter
 """
 from __future__ import annotations
 
 import contextlib
 import importlib
+import importlib.util
 import os
-from typing import Any, Callable, Iterator, Sequence
+import threading
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
+import numpy as np
+
+from hornet.ir.dtypes import DType
 from hornet.ir.errors import HornetError
 from hornet.ir.graph import Graph
 from hornet.ir.types import TensorType
 
-# name -> module defining `BACKEND`, a Backend instance
-_MODULES = {
-    "jax": "hornet.runtime.jax_backend",
-    "numpy": "hornet.runtime.numpy_backend",
+# name -> (module defining `BACKEND`, the framework it imports; None for NumPy only)
+_MODULES: dict[str, tuple[str, str | None]] = {
+    "jax": ("hornet.runtime.jax_backend", "jax"),
+    "numpy": ("hornet.runtime.numpy_backend", None),
 }
 _LOADED: dict[str, "Backend"] = {}
-_current: str | None = None
+_DEFAULT: list[str | None] = [None]
+_LOCAL = threading.local()
 
 
 class Backend:
-    """What hornet needs from a framework: arrays in and out, eager prim rules, and graph compilation."""
+    """What hornet needs from a framework. A backend owns its arrays (``asarray``/``is_array``/``type_of``/
+    ``to_numpy``), runs single prims eagerly (``eager``), and compiles whole graphs (``compile``).
+
+    Arrays live on the backend's ``device`` (``"cpu"``, ``"cuda:0"``, ...). ``emulated_dtypes`` lists the IR
+    dtypes the framework cannot compute with directly; the backend's lowering table emulates them (torch, for
+    example, computes uint32 arithmetic in int64), so shared code never branches on the backend.
+    """
 
     name: str = "?"
+    emulated_dtypes: frozenset[DType] = frozenset()
+
+    @property
+    def device(self) -> str:
+        """Where this backend's arrays live."""
+        return "cpu"
 
     def asarray(self, x: Any) -> Any:
-        """A backend array for ``x`` (a backend array, NumPy array or Python scalar)."""
+        """A backend array (on ``device``) for ``x``: a backend array (returned as is), a NumPy array or scalar,
+        or a Python scalar. The dtype is kept exactly (NumPy's, or the IR's rule for Python scalars)."""
         raise NotImplementedError
 
     def is_array(self, x: Any) -> bool:
+        """Whether ``x`` is an array of this backend."""
         raise NotImplementedError
 
     def type_of(self, x: Any) -> TensorType:
+        """The IR type of a backend array."""
         raise NotImplementedError
 
-    def to_numpy(self, x: Any) -> Any:
+    def to_numpy(self, x: Any) -> np.ndarray:
+        """A host NumPy copy (or view) of a backend array, wherever it lives; the only way shared code reads
+        values back (callbacks, progress bars, ``predict`` results)."""
         raise NotImplementedError
 
     def eager(self, prim: str) -> Callable[..., Any]:
-        """The rule that runs ``prim`` at once on backend arrays."""
+        """The rule that runs ``prim`` at once: ``rule(*arrays, **attrs)`` -> an array (or a tuple)."""
         raise NotImplementedError
 
     def region_function(self, graph: Graph) -> Callable[..., Sequence[Any]]:
         """A callable running a control-flow region eagerly (inside the backend's own rule for the prim)."""
         raise NotImplementedError
 
-    def compile(self, graph: Graph, donate: Sequence[int] = ()) -> Callable[..., Sequence[Any]]:
-        """A callable running ``graph`` on backend arrays, returning the list of outputs. Inputs at positions
-        ``donate`` may be consumed (their buffers reused for outputs)."""
+    def compile(self, graph: Graph, donate: Sequence[int] = (),
+                state_updates: Mapping[int, int] | None = None) -> Callable[..., Sequence[Any]]:
+        """A callable running ``graph``, returning the list of its outputs.
+
+        - The callable accepts this backend's arrays and NumPy arrays (converted on the way in). Shapes may
+          differ between calls where the graph's dims are symbolic (``"batch"``): one compiled graph serves
+          every size, or the backend specializes per shape itself.
+        - ``state_updates`` maps an output index to the input index whose variable it replaces (the new value of
+          a weight, an optimizer slot, an RNG seed). Backends that update state in place (torch) or assign
+          variables (TF) use it; the caller writes the outputs back to the variables either way.
+        - ``donate`` lists input positions whose buffers the program may consume (a subset of the inputs
+          named in ``state_updates``): after the call those arrays are invalid and only the outputs hold the
+          values.
+        """
         raise NotImplementedError
 
     def lower(self, graph: Graph) -> Any:
@@ -58,22 +100,42 @@ class Backend:
         raise NotImplementedError
 
 
+def registered_backends() -> tuple[str, ...]:
+    """Every backend hornet knows, whether or not its framework is installed."""
+    return tuple(_MODULES)
+
+
+def available_backends() -> tuple[str, ...]:
+    """The registered backends whose framework is installed here (without importing the frameworks)."""
+    return tuple(name for name, (_, framework) in _MODULES.items()
+                 if framework is None or importlib.util.find_spec(framework) is not None)
+
+
 def get_backend(name: str) -> Backend:
     if name not in _MODULES:
         raise HornetError(f"unknown backend {name!r}; available: {', '.join(sorted(_MODULES))}")
     if name not in _LOADED:
-        _LOADED[name] = importlib.import_module(_MODULES[name]).BACKEND
+        module, framework = _MODULES[name]
+        if framework is not None and importlib.util.find_spec(framework) is None:
+            raise HornetError(f"the {name} backend needs {framework}, which is not installed: "
+                              f"pip install 'hornet[{name}]'")
+        _LOADED[name] = importlib.import_module(module).BACKEND
     return _LOADED[name]
 
 
+def _default() -> str:
+    if _DEFAULT[0] is None:
+        name = os.environ.get("HORNET_BACKEND", "jax").strip().lower() or "jax"
+        if name not in _MODULES:
+            raise HornetError(f"HORNET_BACKEND={name!r} is not a backend; available: {', '.join(sorted(_MODULES))}")
+        _DEFAULT[0] = name
+    return _DEFAULT[0]
+
+
 def backend_name() -> str:
-    global _current
-    if _current is None:
-        _current = os.environ.get("HORNET_BACKEND", "jax").strip().lower() or "jax"
-        if _current not in _MODULES:
-            bad, _current = _current, None
-            raise HornetError(f"HORNET_BACKEND={bad!r} is not a backend; available: {', '.join(sorted(_MODULES))}")
-    return _current
+    """The name of this thread's current backend."""
+    override = getattr(_LOCAL, "name", None)
+    return override if override is not None else _default()
 
 
 def current_backend() -> Backend:
@@ -81,23 +143,42 @@ def current_backend() -> Backend:
 
 
 def set_backend(name: str) -> None:
-    """Switch the current backend (affects eager ops and new compilations)."""
-    global _current
+    """Set the process default backend (eager ops and new compilations of threads without an override)."""
     get_backend(name)
-    _current = name
+    _DEFAULT[0] = name
 
 
 @contextlib.contextmanager
 def using_backend(name: str) -> Iterator[Backend]:
-    """Temporarily make ``name`` the current backend: ``with using_backend("numpy"): ...``."""
-    global _current
-    previous = backend_name()
-    set_backend(name)
+    """Make ``name`` this thread's current backend within the block: ``with using_backend("numpy"): ...``."""
+    backend = get_backend(name)
+    previous = getattr(_LOCAL, "name", None)
+    _LOCAL.name = name
     try:
-        yield get_backend(name)
+        yield backend
     finally:
-        _current = previous
+        _LOCAL.name = previous
 
 
-def register_backend(name: str, module: str) -> None:
-    _MODULES[name] = module
+def backend_of(x: Any) -> Backend | None:
+    """The loaded backend owning array ``x`` (None for NumPy arrays and Python values)."""
+    for backend in _LOADED.values():
+        if backend.name != "numpy" and backend.is_array(x):
+            return backend
+    return None
+
+
+def to_numpy(x: Any) -> np.ndarray:
+    """A host NumPy array for any backend's array (or a NumPy array or Python value)."""
+    if isinstance(x, np.ndarray):
+        return x
+    backend = backend_of(x)
+    return backend.to_numpy(x) if backend is not None else np.asarray(x)
+
+
+def register_backend(name: str, module: str, framework: str | None = None) -> None:
+    _MODULES[name] = (module, framework)
+
+
+__all__ = ["Backend", "registered_backends", "available_backends", "get_backend", "backend_name",
+           "current_backend", "set_backend", "using_backend", "backend_of", "to_numpy", "register_backend"]

@@ -1,7 +1,7 @@
 """The JAX backend: eager ops run the JAX rules directly; graphs compile with ``jax.jit`` to XLA."""
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import jax
 import jax.numpy as jnp
@@ -56,7 +56,8 @@ class JaxBackend(Backend):
     def region_function(self, graph: Graph) -> Callable[..., Sequence[Any]]:
         return jax_lowering.to_function(graph)
 
-    def compile(self, graph: Graph, donate: Sequence[int] = ()) -> Callable[..., Sequence[Any]]:
+    def compile(self, graph: Graph, donate: Sequence[int] = (),
+                state_updates: Mapping[int, int] | None = None) -> Callable[..., Sequence[Any]]:
         return jax.jit(jax_lowering.to_function(graph), donate_argnums=tuple(donate))
 
     def lower(self, graph: Graph) -> JaxLowered:

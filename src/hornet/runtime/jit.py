@@ -83,12 +83,13 @@ class Jitted:
             traced = self._trace(pytree.unflatten(in_tree, list(key[2])))
             # donating the variables' buffers lets a training step update weights in place
             # (only state that is written: a buffer only read stays the variable's value)
-            written = {id(o) for o in traced.state_out}
-            donate = [traced.num_args + i for i, o in enumerate(traced.state_in)
-                      if id(o) in written] if self.donate_state else []
-            entry = self._cache[key] = _Entry(backend.compile(traced.graph, donate), traced)
+            position = {id(v): traced.num_args + i for i, v in enumerate(traced.state_in)}
+            n_out = len(traced.graph.outputs) - len(traced.state_out)
+            updates = {n_out + j: position[id(v)] for j, v in enumerate(traced.state_out) if id(v) in position}
+            donate = sorted(updates.values()) if self.donate_state else []
+            entry = self._cache[key] = _Entry(backend.compile(traced.graph, donate, updates), traced)
         traced = entry.traced
-        outs = list(entry.compiled(*arrays, *state_of(traced.state_in)))
+        outs = list(entry.compiled(*arrays, *state_of(traced.state_in, backend)))
         n = len(outs) - len(traced.state_out)
         write_back(traced.state_out, outs[n:])
         return pytree.unflatten(traced.out_tree, outs[:n])

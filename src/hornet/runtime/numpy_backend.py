@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -34,7 +34,8 @@ class NumpyBackend(Backend):
     def region_function(self, graph: Graph) -> Callable[..., Sequence[Any]]:
         return partial(reference.run, graph)
 
-    def compile(self, graph: Graph, donate: Sequence[int] = ()) -> Callable[..., Sequence[Any]]:
+    def compile(self, graph: Graph, donate: Sequence[int] = (),
+                state_updates: Mapping[int, int] | None = None) -> Callable[..., Sequence[Any]]:
         return partial(reference.run, graph)
 
     def lower(self, graph: Graph) -> Any:

@@ -1,6 +1,8 @@
 """Variables: mutable tensors (weights, optimizer slots, metric state, RNG seeds).
 
-Eagerly a Variable holds a backend array. While tracing, reading it gives a symbolic tensor that is an
+Eagerly a Variable holds an array of one backend: the current backend when it was created, until a compiled
+program of another backend uses it (``to_backend``), so a model compiled for torch keeps torch tensors while
+a model in the same process stays on JAX. While tracing, reading it gives a symbolic tensor that is an
 explicit graph input, and ``assign`` records the new value as an explicit graph output; ``hornet.jit`` passes
 the current values in and writes the new ones back after each call. Graphs stay pure.
 
@@ -23,7 +25,7 @@ from hornet.ir.dtypes import DEFAULT_FLOAT, dtype as to_dtype, is_python_scalar,
 from hornet.ir.errors import ResourceLimitError, ShapeError
 from hornet.ir.tracer import SymbolicTensor, outside_traces, trace_stack
 from hornet.ir.types import TensorType
-from hornet.runtime.backend import current_backend
+from hornet.runtime.backend import Backend, backend_of, current_backend, to_numpy, using_backend
 
 _names = itertools.count()
 
@@ -41,14 +43,25 @@ class Variable:
                 initializer = initializer(tuple(shape), to_dtype(dtype or DEFAULT_FLOAT))
             if isinstance(initializer, Variable):
                 initializer = initializer.numpy()
-            array = _host_array(current_backend().to_numpy(initializer)
-                                if current_backend().is_array(initializer) else initializer, dtype)
+            array = _host_array(to_numpy(initializer) if backend_of(initializer) is not None else initializer, dtype)
         if shape is not None and tuple(array.shape) != tuple(shape):
             raise ShapeError(f"Variable {name or ''}: initial value has shape {array.shape}, expected {tuple(shape)}")
         self.name = name or f"variable_{next(_names)}"
         self.trainable = trainable
         self._type = TensorType(to_dtype(array.dtype), array.shape)
-        self._value = current_backend().asarray(array)
+        self._backend = current_backend()
+        self._value = self._backend.asarray(array)
+
+    @property
+    def backend(self) -> Backend:
+        """The backend whose array holds this variable's value."""
+        return self._backend
+
+    def to_backend(self, backend: Backend) -> None:
+        """Move the value to ``backend`` (a no-op when it is there already)."""
+        if backend is not self._backend:
+            self._value = backend.asarray(self._backend.to_numpy(self._value))
+            self._backend = backend
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -96,10 +109,13 @@ class Variable:
             self._check(new.type)
             trace.write_state(self, new)
             return new
-        backend = current_backend()
-        array = backend.asarray(value if backend.is_array(value) else _host_array(value, self.dtype))
+        backend = self._backend
+        if not backend.is_array(value):
+            value = to_numpy(value) if backend_of(value) is not None else _host_array(value, self.dtype)
+        array = backend.asarray(value)
         if backend.type_of(array).dtype != self.dtype:
-            array = bind("convert", array, new_dtype=self.dtype, op=f"{self.name}.assign")
+            with using_backend(backend.name):
+                array = bind("convert", array, new_dtype=self.dtype, op=f"{self.name}.assign")
         self._check(backend.type_of(array))
         self._value = array
         return array
@@ -113,9 +129,12 @@ class Variable:
     def _update(self, prim: str, delta: Any) -> Any:
         from hornet.runtime.bind import bind
 
-        if not isinstance(delta, SymbolicTensor) and not current_backend().is_array(delta):
-            delta = np.broadcast_to(_host_array(delta, self.dtype), self.shape)
-        return self.assign(bind(prim, self.value, delta, op=f"Variable.assign_{prim}"))
+        if isinstance(delta, SymbolicTensor) or trace_stack() or _scope_of(self) is not None:
+            return self.assign(bind(prim, self.value, delta, op=f"Variable.assign_{prim}"))
+        if not self._backend.is_array(delta):
+            delta = np.broadcast_to(_host_array(to_numpy(delta), self.dtype), self.shape)
+        with using_backend(self._backend.name):  # eagerly, on the backend that holds the value
+            return self.assign(bind(prim, self._value, delta, op=f"Variable.assign_{prim}"))
 
     def _check(self, t: TensorType) -> None:
         if t.shape != self.shape:
@@ -123,7 +142,7 @@ class Variable:
                              f"{self.shape}")
 
     def numpy(self) -> np.ndarray:
-        return np.asarray(current_backend().to_numpy(self._value))
+        return np.asarray(self._backend.to_numpy(self._value))
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         out = self.numpy()
@@ -240,8 +259,12 @@ def _host_array(value: Any, dtype: Any = None) -> np.ndarray:
     return arr
 
 
-def state_of(variables: Sequence[Variable]) -> list[Any]:
-    """The current backend values of variables (what a compiled step takes as inputs)."""
+def state_of(variables: Sequence[Variable], backend: Backend | None = None) -> list[Any]:
+    """The values of variables (what a compiled step takes as inputs), moved to ``backend`` first when given."""
+    if backend is not None:
+        for v in variables:
+            if v._backend is not backend:
+                v.to_backend(backend)
     return [v._value for v in variables]
 
 

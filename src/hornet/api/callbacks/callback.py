@@ -12,6 +12,8 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from hornet.runtime.backend import to_numpy
+
 BATCH_HOOKS = {
     "train": ("on_train_batch_begin", "on_train_batch_end", "on_batch_begin", "on_batch_end"),
     "test": ("on_test_batch_begin", "on_test_batch_end"),
@@ -39,7 +41,7 @@ def to_float(value: Any) -> float:
     """
     if isinstance(value, (int, float)):
         return float(value)
-    array = np.asarray(value)
+    array = np.asarray(to_numpy(value))
     if array.size != 1:
         raise TypeError(f"expected a scalar, received a value of shape {array.shape}: {value!r}")
     return float(array.reshape(()))
@@ -52,7 +54,7 @@ def _scalar_or_same(value: Any) -> Any:
         return float(value)
     if getattr(value, "ndim", None) == 0:
         try:
-            return float(np.asarray(value))
+            return float(to_numpy(value))
         except (TypeError, ValueError):
             return value
     return value
@@ -110,9 +112,6 @@ class Callback:
 
     @property
     def model(self) -> Any:
-        sync = getattr(self._model, "jax_state_sync", None)
-        if callable(sync):  # a trainer holding state outside the variables writes it back before callbacks read it
-            sync()
         return self._model
 
     @property

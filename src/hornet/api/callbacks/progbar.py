@@ -18,6 +18,8 @@ from typing import Any, Iterable
 
 import numpy as np
 
+from hornet.runtime.backend import to_numpy
+
 _BOLD, _GREEN, _DIM, _RESET = "\x1b[1m", "\x1b[32m", "\x1b[37m", "\x1b[0m"
 
 
@@ -35,7 +37,7 @@ def format_value(value: Any) -> str:
     if isinstance(value, (str, bytes)):
         return str(value)
     try:
-        number = float(np.mean(np.asarray(value, dtype=np.float64)))
+        number = float(np.mean(np.asarray(to_numpy(value), dtype=np.float64)))
     except (TypeError, ValueError):
         return str(value)
     return f"{number:.4f}" if abs(number) > 1e-3 else f"{number:.4e}"

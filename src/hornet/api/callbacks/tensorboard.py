@@ -171,5 +171,6 @@ class TensorBoard(Callback):
         for layer in getattr(self.model, "layers", None) or []:
             for weight in getattr(layer, "weights", None) or []:
                 name = str(getattr(weight, "path", None) or getattr(weight, "name", "weight")).replace(":", "_")
-                writer.add_histogram(f"{name}/histogram", np.asarray(weight), step=epoch)
+                writer.add_histogram(f"{name}/histogram", weight.numpy() if hasattr(weight, "numpy") else
+                                     np.asarray(weight), step=epoch)
         writer.flush()

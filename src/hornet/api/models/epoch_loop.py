@@ -10,6 +10,7 @@ import numpy as np
 from hornet.api.models import data_checks
 from hornet.ir import pytree
 from hornet.ir.errors import HornetError
+from hornet.runtime.backend import to_numpy
 from hornet.runtime.data import Batch, make_adapter, train_validation_split
 
 _DATA_ERRORS = (HornetError, TypeError, ValueError)
@@ -66,7 +67,7 @@ def _floats(logs: Any) -> dict[str, float]:
         if isinstance(v, dict):
             out.update(_floats(v))
         else:
-            out[k] = float(np.asarray(v))
+            out[k] = float(to_numpy(v))
     return out
 
 
@@ -224,7 +225,7 @@ def _predict_directly(model: Any, x: Any) -> Any:
     xs = _host(tuple(x) if isinstance(x, list) else x)
     model._prepare(xs)
     out = model._step("predict")((xs,), np.ones(len(pytree.flatten(xs)[0][0]), np.float32))
-    return pytree.tree_map(np.asarray, out)
+    return pytree.tree_map(to_numpy, out)
 
 
 def predict(model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callbacks: Any) -> Any:
@@ -243,7 +244,7 @@ def predict(model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callb
         out = step((_host(batch.x),), batch.mask)
         leaves, tree = pytree.flatten(out)
         real = batch.num_real
-        pieces.append([np.asarray(a)[:real] for a in leaves])
+        pieces.append([to_numpy(a)[:real] for a in leaves])
         cbs.on_predict_batch_end(index, {"outputs": out})
     cbs.on_predict_end()
     if tree is None:
@@ -262,7 +263,7 @@ def run_one_batch(model: Any, kind: str, x: Any, y: Any, sample_weight: Any, cla
     model._prepare(_host(batch.x))
     if kind == "predict":
         out = model._step("predict")((_host(batch.x),), batch.mask)
-        return pytree.tree_map(lambda a: np.asarray(a), out)
+        return pytree.tree_map(to_numpy, out)
     with_sw = _has_sample_weight(adapter, sample_weight, class_weight)
     if model.steps_per_execution > 1:
         data, mask, _ = _stack([batch], model.steps_per_execution, with_sw)

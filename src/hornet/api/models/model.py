@@ -63,7 +63,7 @@ class Model(Trainer, Layer):
             def forward(x: Any) -> Any:
                 return self(x, training=training)
 
-            fn = self._jitted_calls[training] = jit(forward)
+            fn = self._jitted_calls[training] = jit(forward, backend=getattr(self, "_backend_name", None))
         return fn
 
     @property

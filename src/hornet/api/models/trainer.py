@@ -68,6 +68,11 @@ class Trainer:
         self._loss_tracker = Mean(name="loss")
         self.steps_per_execution = int(steps_per_execution)
         self.run_eagerly = bool(run_eagerly)
+        if backend is not None:
+            from hornet.runtime.backend import get_backend
+
+            get_backend(backend)  # an unknown or uninstalled backend fails here, naming the available ones
+            self._jitted_calls = {}
         self._backend_name = backend
         self._steps = {}
         self._compile_counts = {"train": 0, "test": 0, "predict": 0}

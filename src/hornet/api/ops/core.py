@@ -15,7 +15,7 @@ from hornet.ir.errors import ShapeError
 from hornet.ir.symbolic import Dim, canonical_dim, dims_equal
 from hornet.ir.tracer import SymbolicTensor, trace_stack
 from hornet.ir.types import TensorType, type_of_array
-from hornet.runtime.backend import current_backend
+from hornet.runtime.backend import backend_of, current_backend, to_numpy
 from hornet.runtime.bind import bind
 from hornet.runtime.variables import Variable
 
@@ -41,7 +41,8 @@ def type_of(x: Any) -> TensorType:
     if is_python_scalar(x):
         return TensorType(result_type(x), ())
     if hasattr(x, "shape") and hasattr(x, "dtype"):
-        return current_backend().type_of(x)
+        owner = backend_of(x)
+        return (owner or current_backend()).type_of(x)
     return type_of_array(np.asarray(x))
 
 
@@ -64,6 +65,8 @@ def convert_to_tensor(x: Any, dtype: Any = None, sparse: Any = None) -> Any:
     backend = current_backend()
     if backend.is_array(x):
         return x if dtype is None or backend.type_of(x).dtype == to_dtype(dtype) else cast(x, dtype)
+    if backend_of(x) is not None:  # another backend's array: through the host
+        x = to_numpy(x)
     return backend.asarray(_to_numpy_input(x, dtype))
 
 
@@ -75,7 +78,7 @@ def _to_numpy_input(x: Any, dtype: Any = None) -> np.ndarray:
     if isinstance(x, (np.ndarray, np.generic)):
         arr = np.asarray(x)
     elif hasattr(x, "__array__") and hasattr(x, "dtype"):
-        arr = np.asarray(x)
+        arr = to_numpy(x)  # another backend's array (or any array-like), through its owner
     else:
         arr = np.asarray(x)
         if arr.dtype == np.float64:  # lists of Python floats: default float, as Keras
@@ -119,9 +122,8 @@ def convert_to_numpy(x: Any) -> np.ndarray:
         x.__array__()  # raises TracerError with the type in the message
     if isinstance(x, np.ndarray):
         return x
-    backend = current_backend()
-    if backend.is_array(x):
-        return backend.to_numpy(x)
+    if backend_of(x) is not None:
+        return to_numpy(x)
     return _to_numpy_input(x)
 
 

@@ -21,6 +21,7 @@ from hornet.api.saving.specs import parse_specs
 from hornet.ir import pytree
 from hornet.ir.errors import HornetError
 from hornet.ir.graph import Graph
+from hornet.runtime.backend import to_numpy
 
 
 class GraphModel:
@@ -103,7 +104,7 @@ class GraphModel:
         for batch in adapter.iterate_epoch():
             out = self._run(self._leaves(batch.x))
             real = batch.num_real
-            pieces.append([np.asarray(a)[:real] for a in pytree.flatten(out)[0]])
+            pieces.append([to_numpy(a)[:real] for a in pytree.flatten(out)[0]])
         return pytree.unflatten(self._out_tree, [np.concatenate(p) for p in zip(*pieces)])
 
     def get_weights(self) -> list[np.ndarray]:
