@@ -9,7 +9,7 @@ import pytest
 from jax._src.random.threefry2x32 import threefry_2x32 as jax_threefry_2x32
 
 import hornet
-from helpers import LOWERINGS, run_graph
+from helpers import LOWERINGS, run_graph, run_prim
 from hornet.api.ops import core
 from hornet.api.random import threefry
 from hornet.backend import using_backend
@@ -145,12 +145,28 @@ INTEGER_PRIMS = {"add", "xor", "or", "shift_left", "shift_right_logical", "iota"
                  "slice", "concatenate"}
 
 
-def test_graph_is_integer_prims_only():
+def test_the_hash_is_one_threefry2x32_node_over_uint32():
     graph = trace(lambda key: threefry.split(key, 2), hornet.TensorSpec((2,), "uint32"))
-    prims = {node.prim for node in graph.nodes}
-    assert prims <= INTEGER_PRIMS, prims - INTEGER_PRIMS
-    assert {"add", "xor", "shift_left", "shift_right_logical"} <= prims
+    prims = [node.prim for node in graph.nodes]
+    assert prims.count("threefry2x32") == 1
+    assert set(prims) <= INTEGER_PRIMS | {"threefry2x32"}, set(prims) - INTEGER_PRIMS
     assert all(out.type.dtype == "uint32" for node in graph.nodes for out in node.outputs)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_every_rule_of_the_hash_equals_its_decomposition(backend):
+    """Each lowering's threefry2x32 row against the same prim run as add/xor/shift prims."""
+    from hornet.ir.prims import PRIMITIVES
+
+    rng = np.random.default_rng(5)
+    words = [rng.integers(0, 2 ** 32, size=(3, 7), dtype=np.uint64).astype(np.uint32) for _ in range(4)]
+    spec = hornet.TensorSpec((3, 7), "uint32")
+    decomposed = trace(lambda *w: PRIMITIVES["threefry2x32"].decomposition(*w), spec, spec, spec, spec)
+    assert "threefry2x32" not in {node.prim for node in decomposed.nodes}
+    want = run_graph("numpy", decomposed, *words)
+    got = run_prim(backend, "threefry2x32", *words)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -20,12 +20,12 @@ from hornet.ir.dtypes import DType, dtype as to_dtype
 from hornet.ir.errors import DTypeError, ShapeError
 from hornet.ir.symbolic import Dim, canonical_dim, is_symbolic, shape_size
 from hornet.api.random.staging import staged
+from hornet.ir.prims.registry import set_rule
+from hornet.ir.prims.threefry_schedule import threefry_rounds
 from hornet.runtime.bind import bind
 
 U32 = DType.uint32
 _MASK = 0xFFFFFFFF
-_ROTATIONS = ((13, 15, 26, 6), (17, 29, 16, 24))  # Salmon et al., Threefry-2x32
-_PARITY = 0x1BD11BDA  # key-schedule constant: the third key word is k0 ^ k1 ^ _PARITY
 _OP = "threefry2x32"
 
 
@@ -70,19 +70,20 @@ def hash_pair(key: Any, x1: Any, x2: Any) -> tuple[Any, Any]:
         raise DTypeError(f"{_OP}: counts must be uint32, got {t1.dtype} and {t2.dtype}")
     if not core.same_shape(t1.shape, t2.shape):
         raise ShapeError(f"{_OP}: the two count arrays differ in shape: {t1} vs {t2}")
-    shape = t1.shape
-    k0, k1 = key_words(key, shape)
-    ks = (k0, k1, bind("xor", bind("xor", k0, k1, op=_OP), _u32(_PARITY, shape), op=_OP))
-    x1 = bind("add", x1, ks[0], op=_OP)
-    x2 = bind("add", x2, ks[1], op=_OP)
-    for block in range(5):
-        for r in _ROTATIONS[block % 2]:
-            x1 = bind("add", x1, x2, op=_OP)
-            x2 = bind("xor", _rotl(x2, r, shape), x1, op=_OP)
-        x1 = bind("add", x1, ks[(block + 1) % 3], op=_OP)
-        injected = bind("add", ks[(block + 2) % 3], _u32(block + 1, shape), op=_OP)
-        x2 = bind("add", x2, injected, op=_OP)
-    return x1, x2
+    k0, k1 = key_words(key, t1.shape)
+    y1, y2 = bind("threefry2x32", k0, k1, x1, x2, op=_OP)
+    return y1, y2
+
+
+def _hash_decomposition(k0: Any, k1: Any, x1: Any, x2: Any) -> tuple[Any, Any]:
+    """The ``threefry2x32`` prim as add/xor/shift prims, for backends without a rule for it."""
+    shape = core.type_of(x1).shape
+    return threefry_rounds(k0, k1, x1, x2, add=lambda a, b: bind("add", a, b, op=_OP),
+                           xor=lambda a, b: bind("xor", a, b, op=_OP), rotl=lambda x, r: _rotl(x, r, shape),
+                           constant=lambda c: _u32(c, shape))
+
+
+set_rule("threefry2x32", decomposition=_hash_decomposition)
 
 
 def _static_size(shape: Sequence[Dim], op: str) -> Dim:

@@ -1,4 +1,5 @@
-"""The composite prims (see CATALOGUE.md): softmax, log_softmax, logsumexp, layer_norm, dot_product_attention.
+"""The composite prims (see CATALOGUE.md): softmax, log_softmax, logsumexp, layer_norm, dot_product_attention,
+threefry2x32.
 
 A composite has its own lowering rule where a backend has a fused kernel; its ``decomposition`` into other prims
 (attached with ``set_rule(name, decomposition=fn)``) serves every backend without one.
@@ -80,4 +81,19 @@ define("dot_product_attention", _attention, num_inputs=None, tags=("composite",)
               "has_bias": Attr("bool", False), "has_mask": Attr("bool", False)},
        doc="softmax(q k^T * scale + bias, masked) v; q [B,T,N,H], k/v [B,S,K,H], K divides N")
 
-COMPOSITE_PRIMS: tuple[str, ...] = ("softmax", "log_softmax", "logsumexp", "layer_norm", "dot_product_attention")
+
+
+def _threefry(k0: TensorType, k1: TensorType, x1: TensorType, x2: TensorType) -> tuple[TensorType, TensorType]:
+    for t, what in ((k0, "key word 0"), (k1, "key word 1"), (x1, "count word 0"), (x2, "count word 1")):
+        check(t.dtype.value == "uint32", f"{what} must be uint32, got {t.dtype.value}", DTypeError)
+        check(t.ndim == x1.ndim and all(dims_equal(a, b) for a, b in zip(t.shape, x1.shape)),
+              f"{what} shape {format_shape(t.shape)} differs from the counts' {format_shape(x1.shape)}")
+    return x1, x1
+
+
+define("threefry2x32", _threefry, num_inputs=4, multiple_results=True, tags=("composite", "nondiff"),
+       doc="the Threefry-2x32 block function (20 rounds) of key words (k0, k1) on count words (x1, x2), "
+           "elementwise on uint32 arrays of one shape")
+
+COMPOSITE_PRIMS: tuple[str, ...] = ("softmax", "log_softmax", "logsumexp", "layer_norm", "dot_product_attention",
+                                    "threefry2x32")

@@ -13,6 +13,8 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from hornet.ir.prims.threefry_schedule import threefry_rounds
+
 MASKED_LOGIT = -0.7 * float(np.finfo(np.float32).max)  # as jax.nn.dot_product_attention
 
 
@@ -74,10 +76,17 @@ def dot_product_attention(q: Any, k: Any, v: Any, *extra: Any, scale: float | No
     return jax.nn.dot_product_attention(q, k, v, bias, mask, scale=scale, is_causal=is_causal)
 
 
+def threefry2x32(k0: Any, k1: Any, x1: Any, x2: Any) -> tuple[Any, Any]:
+    u32 = lambda c: np.uint32(c)  # noqa: E731
+    rotl = lambda x, r: jax.lax.shift_left(x, u32(r)) | jax.lax.shift_right_logical(x, u32(32 - r))  # noqa: E731
+    return threefry_rounds(k0, k1, x1, x2, add=jax.lax.add, xor=jax.lax.bitwise_xor, rotl=rotl, constant=u32)
+
+
 RULES: dict[str, Callable[..., Any]] = {
     "softmax": _in_float32(lambda x, *, axes: jax.nn.softmax(x, axis=axes)),
     "log_softmax": _in_float32(lambda x, *, axes: jax.nn.log_softmax(x, axis=axes)),
     "logsumexp": _in_float32(lambda x, *, axes: jax.nn.logsumexp(x, axis=axes)),
     "layer_norm": _in_float32(_layer_norm),
     "dot_product_attention": dot_product_attention,
+    "threefry2x32": threefry2x32,
 }

@@ -9,6 +9,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from hornet.ir.prims.threefry_schedule import threefry_rounds
 from hornet.lowering.numpy.elementwise import wide
 
 # Masked attention logits become this (as jax.nn.dot_product_attention), so a fully masked row averages all values.
@@ -76,10 +77,17 @@ def dot_product_attention(q: np.ndarray, k: np.ndarray, v: np.ndarray, *extra: n
     return out.astype(q.dtype)
 
 
+def threefry2x32(k0: np.ndarray, k1: np.ndarray, x1: np.ndarray, x2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    u = np.uint32
+    return threefry_rounds(k0, k1, x1, x2, add=np.add, xor=np.bitwise_xor,
+                           rotl=lambda x, r: (x << u(r)) | (x >> u(32 - r)), constant=u)
+
+
 RULES: dict[str, Callable[..., Any]] = {
     "softmax": _out(softmax),
     "log_softmax": _out(log_softmax),
     "logsumexp": _out(logsumexp),
     "layer_norm": _out(layer_norm),
     "dot_product_attention": dot_product_attention,
+    "threefry2x32": threefry2x32,
 }
