@@ -225,3 +225,9 @@ def test_masking_matches_keras(keras, mask_value):
     assert h.get_config()["mask_value"] == k.get_config()["mask_value"]
     check_symbolic_batch(h, (3, 5, 4))
     check_round_trip(h, x)
+
+
+def test_input_refuses_negative_dimensions_naming_the_input():
+    # a model file whose Input config says batch_shape [-1, 6] is refused at load by this same check
+    with pytest.raises(hornet.ir.errors.ShapeError, match=r"Input 'x': dimensions must be >= 0 or None, got shape \(-1, 6\)"):
+        hornet.Input(batch_shape=(-1, 6), name="x")

@@ -10,6 +10,7 @@ from typing import Any, Sequence
 
 from hornet.api.layers.keras_tensor import KerasTensor, Node
 from hornet.api.layers.layer import Layer
+from hornet.ir.errors import ShapeError
 
 
 class InputLayer(Layer):
@@ -30,6 +31,9 @@ class InputLayer(Layer):
                 shape = (shape,)
             batch_shape = (batch_size,) + tuple(shape)
         self.batch_shape = tuple(None if d is None else int(d) for d in batch_shape)
+        if any(d is not None and d < 0 for d in self.batch_shape):
+            raise ShapeError(f"Input {self.name!r}: dimensions must be >= 0 or None, got "
+                             f"shape {self.batch_shape}")
         self._input_dtype = dtype or "float32"
         self.optional = optional
         self.built = True
