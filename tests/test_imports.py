@@ -48,3 +48,22 @@ def test_jax_backend_imports_neither_torch_nor_tensorflow():
         print("jax" in sys.modules, "torch" in sys.modules, "tensorflow" in sys.modules)
     """))
     assert out.split() == ["True", "False", "False"]
+
+
+def test_torch_backend_fits_predicts_and_saves_without_jax_or_tensorflow(tmp_path):
+    out = run(textwrap.dedent(f"""
+        import os, sys
+        os.environ["HORNET_BACKEND"] = "torch"
+        import numpy as np
+        import hornet
+        from hornet import layers
+        model = hornet.Sequential([hornet.Input((4,)), layers.Dense(3, activation="relu"), layers.Dense(2)])
+        model.compile(optimizer="adam", loss="mse")
+        x, y = np.ones((8, 4), "float32"), np.zeros((8, 2), "float32")
+        model.fit(x, y, epochs=1, verbose=0)
+        model.predict(x, verbose=0)
+        model.save({str(tmp_path / "m.hornet")!r})
+        hornet.saving.load_model({str(tmp_path / "m.hornet")!r}).predict(x, verbose=0)
+        print("torch" in sys.modules, "jax" in sys.modules, "tensorflow" in sys.modules)
+    """))
+    assert out.split() == ["True", "False", "False"]

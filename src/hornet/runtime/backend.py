@@ -30,6 +30,7 @@ from hornet.ir.types import TensorType
 _MODULES: dict[str, tuple[str, str | None]] = {
     "jax": ("hornet.runtime.jax_backend", "jax"),
     "numpy": ("hornet.runtime.numpy_backend", None),
+    "torch": ("hornet.runtime.torch_backend", "torch"),
 }
 _LOADED: dict[str, "Backend"] = {}
 _DEFAULT: list[str | None] = [None]
@@ -79,8 +80,8 @@ class Backend:
         """A callable running a control-flow region eagerly (inside the backend's own rule for the prim)."""
         raise NotImplementedError
 
-    def compile(self, graph: Graph, donate: Sequence[int] = (),
-                state_updates: Mapping[int, int] | None = None) -> Callable[..., Sequence[Any]]:
+    def compile(self, graph: Graph, donate: Sequence[int] = (), state_updates: Mapping[int, int] | None = None,
+                jit_compile: Any = "auto") -> Callable[..., Sequence[Any]]:
         """A callable running ``graph``, returning the list of its outputs.
 
         - The callable accepts this backend's arrays and NumPy arrays (converted on the way in). Shapes may
@@ -92,6 +93,9 @@ class Backend:
         - ``donate`` lists input positions whose buffers the program may consume (a subset of the inputs
           named in ``state_updates``): after the call those arrays are invalid and only the outputs hold the
           values.
+        - ``jit_compile`` (``model.compile(jit_compile=...)``): ``True`` asks for the backend's optimizing
+          compiler, ``False`` for its quickest-to-start mode, ``"auto"`` for the backend's default. Backends with
+          one mode (XLA on JAX) ignore it.
         """
         raise NotImplementedError
 

@@ -56,8 +56,8 @@ class JaxBackend(Backend):
     def region_function(self, graph: Graph) -> Callable[..., Sequence[Any]]:
         return jax_lowering.to_function(graph)
 
-    def compile(self, graph: Graph, donate: Sequence[int] = (),
-                state_updates: Mapping[int, int] | None = None) -> Callable[..., Sequence[Any]]:
+    def compile(self, graph: Graph, donate: Sequence[int] = (), state_updates: Mapping[int, int] | None = None,
+                jit_compile: Any = "auto") -> Callable[..., Sequence[Any]]:
         return jax.jit(jax_lowering.to_function(graph), donate_argnums=tuple(donate))
 
     def lower(self, graph: Graph) -> JaxLowered:

@@ -40,8 +40,9 @@ class Jitted:
     """A compiled callable, cached by (input tree, input types, backend). See ``hornet.jit``."""
 
     def __init__(self, fn: Callable[..., Any], backend: str | None = None, optimize: bool = True,
-                 donate_state: bool = False):
+                 donate_state: bool = False, jit_compile: Any = "auto"):
         self.fn = fn
+        self.jit_compile = jit_compile
         self.backend_name = backend
         self.optimize = optimize
         self.donate_state = donate_state
@@ -87,7 +88,8 @@ class Jitted:
             n_out = len(traced.graph.outputs) - len(traced.state_out)
             updates = {n_out + j: position[id(v)] for j, v in enumerate(traced.state_out) if id(v) in position}
             donate = sorted(updates.values()) if self.donate_state else []
-            entry = self._cache[key] = _Entry(backend.compile(traced.graph, donate, updates), traced)
+            entry = self._cache[key] = _Entry(backend.compile(traced.graph, donate, updates, self.jit_compile),
+                                               traced)
         traced = entry.traced
         outs = list(entry.compiled(*arrays, *state_of(traced.state_in, backend)))
         n = len(outs) - len(traced.state_out)
@@ -96,17 +98,19 @@ class Jitted:
 
 
 def jit(fn: Callable[..., Any] | None = None, *, backend: str | None = None, optimize: bool = True,
-        donate_state: bool = False) -> Any:
+        donate_state: bool = False, jit_compile: Any = "auto") -> Any:
     """Compile ``fn`` (a function of tensors using ``hornet.ops``) for the current backend.
 
     The traced graph is cleaned up (constant folding, CSE, DCE, verification) unless ``optimize=False``.
     ``donate_state=True`` lets the compiled program reuse the buffers of the Variables it updates (the old
-    arrays become invalid, as with ``jax.jit(donate_argnums=...)``).
+    arrays become invalid, as with ``jax.jit(donate_argnums=...)``). ``jit_compile`` picks the backend's compile
+    mode (``Backend.compile``; on torch ``True`` is Inductor).
 
     >>> f = jit(lambda x: ops.relu(x) * 2)            # doctest: +SKIP
     >>> f(np.ones(3, "float32"))                     # traced + compiled once per input signature
     >>> print(f.lower(TensorSpec((None, 3))).as_text())   # StableHLO with a symbolic batch dim
     """
     if fn is None:
-        return functools.partial(jit, backend=backend, optimize=optimize, donate_state=donate_state)
-    return Jitted(fn, backend, optimize, donate_state)
+        return functools.partial(jit, backend=backend, optimize=optimize, donate_state=donate_state,
+                                 jit_compile=jit_compile)
+    return Jitted(fn, backend, optimize, donate_state, jit_compile)

@@ -34,8 +34,8 @@ class NumpyBackend(Backend):
     def region_function(self, graph: Graph) -> Callable[..., Sequence[Any]]:
         return partial(reference.run, graph)
 
-    def compile(self, graph: Graph, donate: Sequence[int] = (),
-                state_updates: Mapping[int, int] | None = None) -> Callable[..., Sequence[Any]]:
+    def compile(self, graph: Graph, donate: Sequence[int] = (), state_updates: Mapping[int, int] | None = None,
+                jit_compile: Any = "auto") -> Callable[..., Sequence[Any]]:
         return partial(reference.run, graph)
 
     def lower(self, graph: Graph) -> Any:

@@ -35,7 +35,8 @@ def make_step(model: Any, kind: str) -> Any:
     k = model.steps_per_execution if kind != "predict" else 1
     single = _single(model, kind)
     if k == 1:
-        return jit(single, donate_state=kind == "train", backend=getattr(model, "_backend_name", None))
+        return jit(single, donate_state=kind == "train", backend=getattr(model, "_backend_name", None),
+                   jit_compile=getattr(model, "_jit_compile", "auto"))
     return MultiStep(model, single, kind)
 
 
@@ -65,7 +66,8 @@ class MultiStep:
         if self.jitted is None:
             self.state = self._discover_state(data_k, mask_k)
             self.jitted = jit(self._many, donate_state=self.kind == "train",
-                              backend=getattr(self.model, "_backend_name", None))
+                              backend=getattr(self.model, "_backend_name", None),
+                              jit_compile=getattr(self.model, "_jit_compile", "auto"))
         return self.jitted(data_k, mask_k)
 
     def _many(self, data_k: Any, mask_k: Any) -> Any:

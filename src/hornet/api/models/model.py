@@ -84,6 +84,18 @@ class Model(Trainer, Layer):
                 return layer
         raise ValueError(f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}")
 
+    def to_torch(self, training: bool = False, device: Any = None) -> Any:
+        """This model as a ``torch.nn.Module``: its forward pass lowered to ATen ops, its weights as
+        ``nn.Parameter``s (``state_dict`` keys are the variable paths). Train it with torch autograd and
+        ``torch.optim``; ``module.copy_to_model()`` writes the weights back.
+
+        >>> module = model.to_torch()                     # doctest: +SKIP
+        >>> module(torch.ones(2, 4)).sum().backward()     # doctest: +SKIP
+        """
+        from hornet.interop.torch_module import HornetModule
+
+        return HornetModule(self, training=training, device=device)
+
     def summary(self, line_length: int | None = None, positions: Any = None, print_fn: Any = None,
                 expand_nested: bool = False, show_trainable: bool = False, layer_range: Any = None) -> None:
         from hornet.api.models.summary import print_summary

@@ -54,7 +54,9 @@ class Trainer:
     def compile(self, optimizer: Any = "rmsprop", loss: Any = None, loss_weights: Any = None, metrics: Any = None,
                 weighted_metrics: Any = None, run_eagerly: bool = False, steps_per_execution: int = 1,
                 jit_compile: Any = "auto", auto_scale_loss: bool = True, backend: str | None = None) -> None:
-        """Configure training (Keras signature). ``backend`` picks the lowering for this model's steps."""
+        """Configure training (Keras signature). ``backend`` picks the lowering for this model's steps;
+        ``jit_compile`` its compile mode (on torch: ``True`` compiles with Inductor, "auto"/False run the FX graph
+        directly)."""
         from hornet.api import optimizers
         from hornet.api.metrics import Mean
 
@@ -74,6 +76,9 @@ class Trainer:
             get_backend(backend)  # an unknown or uninstalled backend fails here, naming the available ones
             self._jitted_calls = {}
         self._backend_name = backend
+        if jit_compile not in ("auto", True, False):
+            raise ValueError(f"compile: jit_compile must be 'auto', True or False, got {jit_compile!r}")
+        self._jit_compile = jit_compile
         self._steps = {}
         self._compile_counts = {"train": 0, "test": 0, "predict": 0}
         self.compiled = True

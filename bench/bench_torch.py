@@ -1,0 +1,152 @@
+"""Training bench on PyTorch: hornet's torch backend vs plain PyTorch eager, ``torch.compile`` of the same torch
+model, and Keras 3 on torch, measured in one run (CPU unless ``HORNET_TORCH_DEVICE``/CUDA says otherwise).
+
+Models (Adam, sparse categorical cross-entropy from logits):
+  mlp   784-512-512-10, batch 128
+  cnn   Conv(32,3,relu)-Conv(64,3,relu)-MaxPool(2)-Flatten-Dense(128,relu)-Dense(10), 28x28x1, batch 64
+
+Rows (medians over repeats):
+  fit, per step      ``fit`` over N batches (verbose=0) divided by N; torch: the same loop of
+                     zero_grad/forward/backward/step, synchronized at the end
+  first step         the first train step of a fresh model: trace + build/compile + run
+  predict 1 sample   ``predict(x[:1])`` / ``predict_on_batch``; torch: forward under no_grad + .numpy()
+
+hornet-torch runs ``jit_compile="auto"`` (the FX module, direct) and ``jit_compile=True`` (Inductor) as two columns.
+
+    python bench/bench_torch.py [--only mlp,cnn] [--steps 20] [--no-inductor]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import time
+from typing import Any, Callable
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+
+import hornet  # noqa: E402
+
+RNG = np.random.default_rng(0)
+
+
+def data(kind: str, n: int) -> tuple[np.ndarray, np.ndarray]:
+    shape = (784,) if kind == "mlp" else (28, 28, 1)
+    return RNG.normal(size=(n, *shape)).astype("float32"), RNG.integers(0, 10, n).astype("int64")
+
+
+def build(lib: Any, kind: str) -> Any:
+    L = lib.layers
+    if kind == "mlp":
+        return lib.Sequential([lib.Input((784,)), L.Dense(512, activation="relu"), L.Dense(512, activation="relu"),
+                               L.Dense(10)])
+    return lib.Sequential([lib.Input((28, 28, 1)), L.Conv2D(32, 3, activation="relu"),
+                           L.Conv2D(64, 3, activation="relu"), L.MaxPooling2D(2), L.Flatten(),
+                           L.Dense(128, activation="relu"), L.Dense(10)])
+
+
+def torch_model(kind: str) -> torch.nn.Module:
+    nn = torch.nn
+    if kind == "mlp":
+        return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
+    return nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
+                         nn.Flatten(), nn.Linear(64 * 12 * 12, 128), nn.ReLU(), nn.Linear(128, 10))
+
+
+def median_ms(fn: Callable[[], Any], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1e3)
+    return statistics.median(times)
+
+
+def keras_like(lib: Any, kind: str, x: np.ndarray, y: np.ndarray, batch: int, steps: int,
+               **compile_args: Any) -> dict[str, float]:
+    model = build(lib, kind)
+    loss = lib.losses.SparseCategoricalCrossentropy(from_logits=True)
+    model.compile(optimizer=lib.optimizers.Adam(1e-3), loss=loss, **compile_args)
+    t = time.perf_counter()
+    model.fit(x[:batch], y[:batch], batch_size=batch, epochs=1, verbose=0)
+    first = (time.perf_counter() - t) * 1e3
+    n = batch * steps
+    fit = median_ms(lambda: model.fit(x[:n], y[:n], batch_size=batch, epochs=1, verbose=0, shuffle=False), 3)
+    predict = median_ms(lambda: model.predict(x[:1], verbose=0), 30)
+    return {"fit": fit / steps, "first": first, "predict": predict}
+
+
+def plain_torch(kind: str, x: np.ndarray, y: np.ndarray, batch: int, steps: int, compiled: bool) -> dict[str, float]:
+    model = torch_model(kind)
+    if kind == "cnn":
+        x = np.ascontiguousarray(x.transpose(0, 3, 1, 2))
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    forward = torch.compile(model) if compiled else model
+
+    def step(i: int) -> None:
+        opt.zero_grad(set_to_none=True)
+        loss = loss_fn(forward(xt[i * batch:(i + 1) * batch]), yt[i * batch:(i + 1) * batch])
+        loss.backward()
+        opt.step()
+
+    t = time.perf_counter()
+    step(0)
+    first = (time.perf_counter() - t) * 1e3
+
+    def loop() -> None:
+        for i in range(steps):
+            step(i)
+
+    fit = median_ms(loop, 3)
+
+    def predict() -> None:
+        with torch.no_grad():
+            forward(xt[:1]).numpy()
+
+    return {"fit": fit / steps, "first": first, "predict": median_ms(predict, 30)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", default="mlp,cnn")
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--no-inductor", action="store_true", help="skip the slow-to-compile columns")
+    args = parser.parse_args()
+    import keras
+
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device "
+          f"{hornet.backend.get_backend('torch').device}")
+    rows = []
+    for kind in args.only.split(","):
+        batch = 128 if kind == "mlp" else 64
+        x, y = data(kind, batch * args.steps)
+        results = {
+            "hornet-torch": keras_like(hornet, kind, x, y, batch, args.steps, backend="torch"),
+            "torch eager": plain_torch(kind, x, y, batch, args.steps, compiled=False),
+            "keras-torch": keras_like(keras, kind, x, y, batch, args.steps),
+        }
+        if not args.no_inductor:
+            results["hornet-inductor"] = keras_like(hornet, kind, x, y, batch, args.steps, backend="torch",
+                                                    jit_compile=True)
+            results["torch.compile"] = plain_torch(kind, x, y, batch, args.steps, compiled=True)
+        rows.append((kind, results))
+
+    cols = list(rows[0][1])
+    print(f"\n| measurement (ms) | {' | '.join(cols)} | hornet/eager | hornet/keras |")
+    print("|---|" + "---:|" * (len(cols) + 2))
+    for kind, results in rows:
+        for key, label in (("fit", "train step (fit, per step)"), ("first", "first step"),
+                           ("predict", "predict 1 sample")):
+            values = [results[c][key] for c in cols]
+            best = min(results[c][key] for c in cols if c.startswith("hornet"))
+            print(f"| {kind}: {label} | " + " | ".join(f"{v:.3g}" for v in values)
+                  + f" | {best / results['torch eager'][key]:.2f}x | {best / results['keras-torch'][key]:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
