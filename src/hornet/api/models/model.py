@@ -92,9 +92,9 @@ class Model(Trainer, Layer):
         >>> module = model.to_torch()                     # doctest: +SKIP
         >>> module(torch.ones(2, 4)).sum().backward()     # doctest: +SKIP
         """
-        from hornet.interop.torch_module import HornetModule
+        from hornet.runtime.backend import get_backend
 
-        return HornetModule(self, training=training, device=device)
+        return get_backend("torch").to_module(self, training=training, device=device)
 
     def summary(self, line_length: int | None = None, positions: Any = None, print_fn: Any = None,
                 expand_nested: bool = False, show_trainable: bool = False, layer_range: Any = None) -> None:

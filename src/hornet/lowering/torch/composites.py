@@ -20,15 +20,6 @@ from hornet.lowering.torch import dtypes
 MASKED_LOGIT = -0.7 * float(torch.finfo(torch.float32).max)
 
 
-def _in_float32(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
-    def rule(x: torch.Tensor, **attrs: Any) -> torch.Tensor:
-        if x.dtype in (torch.float16, torch.bfloat16):
-            return fn(x.to(torch.float32), **attrs).to(x.dtype)
-        return fn(x, **attrs)
-
-    return rule
-
-
 def _last(x: torch.Tensor, axes: Sequence[int]) -> tuple[torch.Tensor, Callable[[torch.Tensor], torch.Tensor]]:
     """``x`` with ``axes`` moved last and flattened into one, and the function that undoes it."""
     axes = tuple(axes)
@@ -106,10 +97,10 @@ def threefry2x32(k0: torch.Tensor, k1: torch.Tensor, x1: torch.Tensor,
 
 
 RULES: dict[str, Callable[..., Any]] = {
-    "softmax": _in_float32(_softmax),
-    "log_softmax": _in_float32(_log_softmax),
-    "logsumexp": _in_float32(_logsumexp),
-    "layer_norm": _in_float32(_layer_norm),
+    "softmax": dtypes.in_float32(_softmax),
+    "log_softmax": dtypes.in_float32(_log_softmax),
+    "logsumexp": dtypes.in_float32(_logsumexp),
+    "layer_norm": dtypes.in_float32(_layer_norm),
     "dot_product_attention": dot_product_attention,
     "threefry2x32": threefry2x32,
 }

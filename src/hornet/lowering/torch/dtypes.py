@@ -83,6 +83,27 @@ def via_int64(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
 
 
 
+HALF = (torch.float16, torch.bfloat16)
+
+
+def in_float32(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` computed in float32 when the first operand is a 16-bit float; its float32 results (one tensor or a
+    tuple) are rounded back to that dtype, other results (indices, pivots) are returned as they are.
+
+    The wrapper keeps its own name (no ``functools.wraps``): FX's generated code calls a target by module and name,
+    so a wrapper named like the torch function it wraps would be replaced by that function."""
+
+    def rule(*xs: Any, **attrs: Any) -> Any:
+        dtype = xs[0].dtype
+        if dtype not in HALF:
+            return fn(*xs, **attrs)
+        out = fn(*(x.to(torch.float32) for x in xs), **attrs)
+        back = lambda o: o.to(dtype) if o.dtype == torch.float32 else o  # noqa: E731
+        return tuple(back(o) for o in out) if isinstance(out, tuple) else back(out)
+
+    return rule
+
+
 _DEVICE = threading.local()
 
 
@@ -101,5 +122,5 @@ def on_device(dev: Any) -> Iterator[None]:
         _DEVICE.device = previous
 
 
-__all__ = ["TORCH", "HORNET", "torch_dtype", "from_numpy", "to_numpy", "widen", "narrow_u32", "via_int64", "is_u32",
+__all__ = ["TORCH", "HORNET", "HALF", "in_float32", "torch_dtype", "from_numpy", "to_numpy", "widen", "narrow_u32", "via_int64", "is_u32",
            "device", "on_device"]

@@ -22,26 +22,16 @@ from typing import Any, Callable
 import torch
 
 from hornet.ir.dtypes import DType
-from hornet.lowering.torch.dtypes import narrow_u32, torch_dtype, via_int64, widen
+from hornet.lowering.torch.dtypes import in_float32, narrow_u32, torch_dtype, via_int64, widen
 
 Tensor = torch.Tensor
 
-_HALF = (torch.float16, torch.bfloat16)
 # Unsigned dtypes whose bitwise ops and shifts run on the signed dtype of the same width (same bit pattern).
 _SIGNED_VIEW = {torch.uint8: torch.int8, torch.uint32: torch.int32}
 
 
 # The wrappers below keep their own names: FX's generated code calls a target by its module and name, so a
 # wrapper named like the torch function it wraps (``functools.wraps``) would be replaced by that function.
-def _in_float32(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
-    """``fn`` computed in float32 and rounded back when the operands are 16-bit floats."""
-
-    def rule(*xs: Tensor, **attrs: Any) -> Tensor:
-        if xs[0].dtype not in _HALF:
-            return fn(*xs, **attrs)
-        return fn(*(x.to(torch.float32) for x in xs), **attrs).to(xs[0].dtype)
-
-    return rule
 
 
 def _on_bit_patterns(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
@@ -135,12 +125,12 @@ def _shift_right_logical(x: Tensor, y: Tensor) -> Tensor:
 
 
 _ARITHMETIC: dict[str, Callable[[Tensor, Tensor], Tensor]] = {
-    "add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": _div, "rem": _in_float32(_rem),
+    "add": torch.add, "sub": torch.sub, "mul": torch.mul, "div": _div, "rem": in_float32(_rem),
     "max": torch.maximum, "min": torch.minimum,  # both propagate NaN
 }
 
 _FLOAT_BINARY: dict[str, Callable[[Tensor, Tensor], Tensor]] = {
-    "pow": _in_float32(torch.pow), "atan2": _in_float32(torch.atan2),
+    "pow": in_float32(torch.pow), "atan2": in_float32(torch.atan2),
     "nextafter": torch.nextafter,  # native: rounding a wider result back would undo the step
 }
 
@@ -179,7 +169,7 @@ def _integer_pow(x: Tensor, *, y: int) -> Tensor:
 
 RULES: dict[str, Callable[..., Any]] = {
     "neg": via_int64(torch.neg), "abs": _abs, "sign": via_int64(_sign),
-    **{name: _in_float32(fn) for name, fn in _FLOAT_UNARY.items()},
+    **{name: in_float32(fn) for name, fn in _FLOAT_UNARY.items()},
     "is_finite": torch.isfinite,
     **{name: via_int64(fn) for name, fn in _ARITHMETIC.items()},
     **_FLOAT_BINARY,
@@ -189,7 +179,7 @@ RULES: dict[str, Callable[..., Any]] = {
     "clamp": via_int64(_clamp),
     "convert": _convert,
     "bitcast_convert": _bitcast_convert,
-    "integer_pow": via_int64(_in_float32(_integer_pow)),
+    "integer_pow": via_int64(in_float32(_integer_pow)),
     "stop_gradient": lambda x: x,
     "sharding_constraint": lambda x, *, spec: x,
     "optimization_barrier": lambda *xs: tuple(xs),

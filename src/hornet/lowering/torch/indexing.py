@@ -19,9 +19,8 @@ from typing import Any, Callable, Sequence
 
 import torch
 
-from hornet.lowering.torch.dtypes import narrow_u32, widen
+from hornet.lowering.torch.dtypes import HALF, narrow_u32, widen
 
-_HALF = (torch.float16, torch.bfloat16)
 _REDUCE = {"mul": "prod", "min": "amin", "max": "amax"}
 
 
@@ -63,7 +62,7 @@ def scatter(operand: torch.Tensor, indices: torch.Tensor, updates: torch.Tensor,
     dtype = operand.dtype
     if mode == "set":
         x, u = _bits(operand), _bits(updates)
-    elif dtype in _HALF and mode in ("add", "mul"):
+    elif dtype in HALF and mode in ("add", "mul"):
         x, u = operand.to(torch.float32), updates.to(torch.float32)
     elif dtype == torch.bool:  # no min/max kernels for bool: 0/1 bytes order the same way
         x, u = operand.to(torch.uint8), updates.to(torch.uint8)

@@ -6,30 +6,14 @@ LU) instead of an error, which would need a host sync.
 """
 from __future__ import annotations
 
-import functools
 from typing import Any, Callable
 
 import torch
 
-_HALF = (torch.float16, torch.bfloat16)
+from hornet.lowering.torch.dtypes import in_float32
 
 
-def _widened(rule: Callable[..., Any]) -> Callable[..., Any]:
-    """Run ``rule`` in float32 for half-precision inputs; float outputs get the input dtype back."""
-
-    @functools.wraps(rule)
-    def run(*xs: torch.Tensor, **attrs: Any) -> Any:
-        dtype = xs[0].dtype
-        if dtype not in _HALF:
-            return rule(*xs, **attrs)
-        out = rule(*(x.to(torch.float32) for x in xs), **attrs)
-        back = lambda o: o.to(dtype) if o.dtype == torch.float32 else o  # noqa: E731
-        return tuple(back(o) for o in out) if isinstance(out, tuple) else back(out)
-
-    return run
-
-
-@_widened
+@in_float32
 def cholesky(x: torch.Tensor) -> torch.Tensor:
     """Of the symmetrized input (x + x^T) / 2, as JAX and the NumPy reference; a matrix that is not positive
     definite gives NaNs in the lower triangle (the upper part stays zero)."""
@@ -38,7 +22,7 @@ def cholesky(x: torch.Tensor) -> torch.Tensor:
     return torch.where(failed, torch.tril(torch.full_like(factor, float("nan"))), factor)
 
 
-@_widened
+@in_float32
 def triangular_solve(a: torch.Tensor, b: torch.Tensor, *, left_side: bool = True, lower: bool = True,
                      transpose_a: bool = False, unit_diagonal: bool = False) -> torch.Tensor:
     t = torch.tril(a) if lower else torch.triu(a)  # the other triangle may hold junk
@@ -48,25 +32,25 @@ def triangular_solve(a: torch.Tensor, b: torch.Tensor, *, left_side: bool = True
     return torch.linalg.solve_triangular(t, b, upper=upper, left=left_side, unitriangular=unit_diagonal)
 
 
-@_widened
+@in_float32
 def qr(x: torch.Tensor, *, full_matrices: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     q, r = torch.linalg.qr(x, mode="complete" if full_matrices else "reduced")
     return q, r
 
 
-@_widened
+@in_float32
 def eigh(x: torch.Tensor, *, lower: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     values, vectors = torch.linalg.eigh(x, UPLO="L" if lower else "U")  # reads only that triangle
     return values, vectors
 
 
-@_widened
+@in_float32
 def svd(x: torch.Tensor, *, full_matrices: bool = False) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     u, s, vh = torch.linalg.svd(x, full_matrices=full_matrices)
     return u, s, vh
 
 
-@_widened
+@in_float32
 def lu(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """(lu, pivots, permutation) as jax.lax.linalg.lu: getrf's packed factors and 0-based pivots; the
     permutation (x[permutation] = L @ U) read off the unpacked P of x = P L U (column i has its 1 in row

@@ -14,9 +14,7 @@ from typing import Any, Callable, Sequence
 
 import torch
 
-from hornet.lowering.torch.dtypes import narrow_u32, torch_dtype, widen
-
-_HALF = (torch.float16, torch.bfloat16)
+from hornet.lowering.torch.dtypes import in_float32, narrow_u32, torch_dtype, widen
 
 
 def identity(computation: str, dtype: torch.dtype) -> float | int:
@@ -34,12 +32,12 @@ def identity(computation: str, dtype: torch.dtype) -> float | int:
 def _computed(fn: Callable[..., torch.Tensor]) -> Callable[..., torch.Tensor]:
     """Run ``fn`` on float32 for 16-bit floats and on int64 for uint32, converting the result back."""
 
+    halves = in_float32(fn)
+
     def rule(x: torch.Tensor, **attrs: Any) -> torch.Tensor:
-        if x.dtype in _HALF:
-            return fn(x.to(torch.float32), **attrs).to(x.dtype)
         if x.dtype == torch.uint32:
             return narrow_u32(fn(widen(x), **attrs))
-        return fn(x, **attrs)
+        return halves(x, **attrs)
 
     return rule
 

@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 import torch
 import torch.nn.functional as F
 
-from hornet.lowering.torch.dtypes import narrow_u32, widen
+from hornet.lowering.torch.dtypes import HALF, narrow_u32, widen
 from hornet.lowering.torch.reductions import identity
 from hornet.lowering.torch.structural import pad
 
@@ -59,7 +59,7 @@ def reduce_window(x: torch.Tensor, *, computation: str, window_dimensions: Seque
                   window_dilation: Sequence[int] | None = None) -> torch.Tensor:
     ones = (1,) * x.ndim
     dtype = x.dtype
-    if dtype in (torch.float16, torch.bfloat16) and computation == "sum":
+    if dtype in HALF and computation == "sum":
         x = x.to(torch.float32)
     x = widen(x)
     x = _padded(x, computation, padding, base_dilation or ones)
