@@ -1,6 +1,7 @@
 """Shared test utilities: random inputs per dtype, running one prim on a lowering, tolerances."""
 from __future__ import annotations
 
+import zlib
 from typing import Any, Sequence
 
 import numpy as np
@@ -22,6 +23,12 @@ TOLERANCE = {
 # every backend registered and installed: a new backend is covered by the prim and op tests the day it registers
 LOWERINGS = available_backends()
 COMPILED = tuple(name for name in LOWERINGS if name != "numpy")  # the backends that are checked against numpy
+
+
+def rng(*key: object) -> np.random.Generator:
+    """A generator seeded by the test case's key, so cases are reproducible across processes and independent
+    (crc32, not ``hash()``: str hashes change per process with PYTHONHASHSEED)."""
+    return np.random.default_rng(zlib.crc32("/".join(map(str, key)).encode()))
 
 
 def random_array(shape: Sequence[int], dtype: Any, rng: np.random.Generator | None = None, *,

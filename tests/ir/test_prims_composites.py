@@ -3,12 +3,10 @@ also against the NumPy reference; numerical stability; attention with masks, cau
 shape/dtype errors."""
 from __future__ import annotations
 
-import zlib
-
 import numpy as np
 import pytest
 
-from helpers import LOWERINGS, assert_close, prim_graph, random_array, run_prim
+from helpers import LOWERINGS, assert_close, prim_graph, random_array, run_prim, rng
 from hornet.ir.dtypes import FLOAT_DTYPES, DType
 from hornet.ir.errors import DTypeError, ShapeError
 from hornet.ir.prims import PRIMITIVES
@@ -16,10 +14,6 @@ from hornet.ir.prims.composites import COMPOSITE_PRIMS
 from hornet.ir.types import TensorType
 
 AXES = [(1,), (2,), (0, 2), (0, 1, 2)]
-
-
-def rng(*key: object) -> np.random.Generator:
-    return np.random.default_rng(zlib.crc32("/".join(map(str, key)).encode()))
 
 
 def run(lowering: str, prim: str, *arrays: np.ndarray, rtol: float | None = None, atol: float | None = None,

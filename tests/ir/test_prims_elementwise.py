@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import itertools
 import math
-import zlib
-
 import numpy as np
 import pytest
 import scipy.special as sp
 
-from helpers import LOWERINGS, assert_close, prim_graph, random_array, run_prim
+from helpers import LOWERINGS, assert_close, prim_graph, random_array, run_prim, rng
 from hornet.ir.dtypes import ALL_DTYPES, FLOAT_DTYPES, INT_DTYPES, DType
 from hornet.ir.errors import DTypeError, ShapeError
 from hornet.ir.prims import PRIMITIVES
@@ -20,11 +18,6 @@ from hornet.ir.types import TensorType
 NUMERIC = INT_DTYPES + FLOAT_DTYPES
 SHAPE = (3, 5)
 NAN_INF = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 2.5, -2.5, 1e-3])
-
-
-def rng(*key: object) -> np.random.Generator:
-    """A generator seeded per test case, so cases are reproducible and independent."""
-    return np.random.default_rng(zlib.crc32("/".join(map(str, key)).encode()))
 
 
 def run(lowering: str, prim: str, *arrays: np.ndarray, rtol: float | None = None, atol: float | None = None,

@@ -8,16 +8,12 @@ import numpy as np
 import pytest
 import scipy.special as sp
 
-from helpers import LOWERINGS, assert_close, check_op, random_array
+from helpers import LOWERINGS, assert_close, check_op, random_array, rng
 import hornet
 from hornet import ops
 from hornet.ir.errors import DTypeError, ShapeError
 
 SHAPE = (2, 3)
-
-
-def rng(*key: object) -> np.random.Generator:
-    return np.random.default_rng(abs(hash(tuple(str(k) for k in key))) % 2**32)
 
 
 def inputs(dtype: str, low: float, high: float, *key: object, shape=SHAPE) -> np.ndarray:

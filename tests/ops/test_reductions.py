@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import scipy.special as sp
 
-from helpers import LOWERINGS, check_op
+from helpers import LOWERINGS, check_op, rng
 import hornet
 from hornet import ops
 from hornet.ir.errors import DTypeError, ShapeError
@@ -18,10 +18,6 @@ from hornet.ir.types import TensorType
 SHAPE = (2, 3, 4)
 DTYPES = ("float32", "float64", "int32", "bool")
 AXES = ((None, False), (None, True), (1, False), ((0, -1), True))
-
-
-def rng(*key: object) -> np.random.Generator:
-    return np.random.default_rng(abs(hash(tuple(str(k) for k in key))) % 2**32)
 
 
 def inputs(dtype: str, *key: object, shape=SHAPE) -> np.ndarray:
