@@ -29,6 +29,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
 import hornet  # noqa: E402
+from hornet.runtime.backend import get_backend  # noqa: E402
 
 RNG = np.random.default_rng(0)
 
@@ -120,7 +121,7 @@ def main() -> None:
     import keras
 
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, device "
-          f"{hornet.backend.get_backend('torch').device}")
+          f"{get_backend('torch').device}")
     rows = []
     for kind in args.only.split(","):
         batch = 128 if kind == "mlp" else 64

@@ -1,5 +1,20 @@
 import os
 import sys
 
+import pytest
+
 os.environ.setdefault("HORNET_BACKEND", "jax")
 sys.path.insert(0, os.path.dirname(__file__))  # `import helpers`
+
+from helpers import COMPILED  # noqa: E402
+from hornet.runtime.backend import using_backend  # noqa: E402
+
+
+@pytest.fixture(params=COMPILED)
+def backend(request: pytest.FixtureRequest):
+    """The test runs once on each compiled backend, as that thread's current backend. The behaviour suites
+    (models, layers, losses, metrics, optimizers, callbacks, saving) take it for every test through
+    ``helpers.on_each_backend``; a test bound to one backend says so with ``@pytest.mark.parametrize("backend",
+    ["jax"])``, which overrides this fixture."""
+    with using_backend(request.param):
+        yield request.param

@@ -5,6 +5,7 @@ import zlib
 from typing import Any, Sequence
 
 import numpy as np
+import pytest
 
 from hornet.ir.dtypes import DType, dtype as to_dtype
 from hornet.ir.graph import Graph
@@ -115,3 +116,9 @@ def check_op(fn: Any, *args: Any, expected: Any = None, dtype: Any = None, rtol:
         for got, want in zip(outs, eager_np):
             assert_close(got, want, want.dtype, rtol=rtol, atol=atol)
     return eager_np if len(eager_np) != 1 or isinstance(eager, (tuple, list)) else eager_np[0]
+
+
+@pytest.fixture(autouse=True)
+def on_each_backend(backend: str) -> str:
+    """Imported by a suite's conftest: every test of that suite runs on each compiled backend (see ``backend``)."""
+    return backend

@@ -1,7 +1,10 @@
-"""Fixtures of the layer tests: Keras 3 on the JAX backend as the oracle."""
+"""Fixtures of the layer tests: Keras 3 on the JAX backend as the oracle; every test runs on each compiled hornet
+backend."""
 import os
 
 import pytest
+
+from helpers import on_each_backend  # noqa: F401
 
 os.environ.setdefault("KERAS_BACKEND", "jax")  # before anything imports keras
 

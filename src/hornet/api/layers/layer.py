@@ -331,15 +331,18 @@ class Layer:
         return outputs
 
     def _autocast(self, x: Any) -> Any:
-        """Cast floating inputs to the compute dtype (Keras autocasting)."""
-        if not self.autocast:
-            return x
-        from hornet.api.ops.core import cast, is_tensor, type_of
+        """Cast floating inputs to the compute dtype (Keras autocasting); eager NumPy inputs become backend
+        tensors first, as in Keras, so a layer's ``call`` sees one array type on every backend."""
+        from hornet.api.ops.core import cast, convert_to_tensor, is_tensor, type_of
+        from hornet.ir.tracer import trace_stack
 
         want = self.compute_dtype
+        eager = not trace_stack()
 
         def one(t: Any) -> Any:
-            if isinstance(t, np.ndarray) or is_tensor(t):
+            if isinstance(t, np.ndarray) and eager:
+                t = convert_to_tensor(t)
+            if self.autocast and (isinstance(t, np.ndarray) or is_tensor(t)):
                 d = type_of(t).dtype
                 if d.is_floating and d.name != want:
                     return cast(t, want)

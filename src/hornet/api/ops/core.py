@@ -132,7 +132,7 @@ def cast(x: Any, dtype: Any) -> Any:
     d = to_dtype(dtype)
     x = as_tensor(x)
     if type_of(x).dtype == d:
-        return x
+        return finish(x)
     return bind("convert", x, new_dtype=d, op="cast")
 
 

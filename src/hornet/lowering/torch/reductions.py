@@ -74,6 +74,10 @@ def _arg(largest: bool) -> Callable[..., torch.Tensor]:
         if x.dtype == torch.bool:
             x = x.to(torch.uint8)
         x = widen(x)
+        if x.dim() > 1 and x.stride(axis) != 1:
+            # torch's CPU arg-reductions crawl along a strided axis: a max-pool VJP's (4, 64, 12, 12, 64) window
+            # stack took 41 ms over axis 0, 7 ms as a copy with the axis innermost plus the reduction
+            x, axis = x.movedim(axis, -1).contiguous(), -1
         index = torch.argmax(x, dim=axis) if largest else torch.argmin(x, dim=axis)  # first extreme on ties
         if x.is_floating_point():  # the first NaN counts as the extreme
             nan = torch.isnan(x)

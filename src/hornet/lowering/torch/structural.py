@@ -33,7 +33,7 @@ def reshape(x: torch.Tensor, *, new_sizes: Sequence[Any]) -> torch.Tensor:
 
 
 def transpose(x: torch.Tensor, *, permutation: Sequence[int]) -> torch.Tensor:
-    return x.permute(tuple(permutation))
+    return x.permute(tuple(permutation)).contiguous()
 
 
 def rev(x: torch.Tensor, *, dimensions: Sequence[int]) -> torch.Tensor:

@@ -95,7 +95,15 @@ class CosineDecayRestarts(LearningRateSchedule):
         else:  # periods grow geometrically: invert the geometric sum to find the current period
             restart = ops.floor(ops.divide(ops.log(ops.subtract(one, ops.multiply(fraction, ops.subtract(one, t_mul)))),
                                            ops.log(t_mul)))
-            elapsed = ops.divide(ops.subtract(one, ops.power(t_mul, restart)), ops.subtract(one, t_mul))
+
+            def elapsed_before(period: Any) -> Any:  # the length of the periods before ``period``
+                return ops.divide(ops.subtract(one, ops.power(t_mul, period)), ops.subtract(one, t_mul))
+
+            # On a period boundary the log ratio may round to just below (or above) the integer it is; settle the
+            # index against the geometric sum itself, computed the same way on every backend.
+            restart = ops.where(ops.greater_equal(fraction, elapsed_before(restart + one)), restart + one, restart)
+            restart = ops.where(ops.less(fraction, elapsed_before(restart)), restart - one, restart)
+            elapsed = elapsed_before(restart)
             fraction = ops.divide(ops.subtract(fraction, elapsed), ops.power(t_mul, restart))
         peak = ops.power(as_rate(self._m_mul, dtype), restart)
         alpha = as_rate(self.alpha, dtype)
