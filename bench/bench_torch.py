@@ -10,20 +10,28 @@ Rows (medians over repeats):
                      zero_grad/forward/backward/step, synchronized at the end
   first step         the first train step of a fresh model: trace + build/compile + run
   predict 1 sample   ``predict(x[:1])`` / ``predict_on_batch``; torch: forward under no_grad + .numpy()
+  long fit, total s  a fresh model's whole ``fit`` over ``--long-steps`` batches: first step, compiles and all
 
-hornet-torch runs ``jit_compile="auto"`` (the FX module, direct) and ``jit_compile=True`` (Inductor) as two columns.
+hornet-torch columns: ``jit_compile="auto"`` (the default, the FX module; set ``HORNET_TORCH_TIER_UP_CALLS=N`` to
+measure the opt-in background tier-up), ``False`` (the FX module only) and ``True`` (Inductor before the first step). Inductor's on-disk
+cache is pointed at a fresh folder, so its compile times are those of a first run.
 
-    python bench/bench_torch.py [--only mlp,cnn] [--steps 20] [--no-inductor]
+    python bench/bench_torch.py [--only mlp,cnn] [--steps 20] [--long-steps 400] [--no-inductor]
 """
 from __future__ import annotations
 
 import argparse
 import os
 import statistics
+import tempfile
+import threading
 import time
 from typing import Any, Callable
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
+os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", tempfile.mkdtemp(prefix="bench-inductor-"))
+os.environ.setdefault("TORCHINDUCTOR_FX_GRAPH_CACHE", "0")  # every column compiles cold, as on a first run
+os.environ.setdefault("TORCHINDUCTOR_AUTOGRAD_CACHE", "0")
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
@@ -66,21 +74,33 @@ def median_ms(fn: Callable[[], Any], repeats: int) -> float:
     return statistics.median(times)
 
 
-def keras_like(lib: Any, kind: str, x: np.ndarray, y: np.ndarray, batch: int, steps: int,
+def keras_like(lib: Any, kind: str, x: np.ndarray, y: np.ndarray, batch: int, steps: int, long_steps: int,
                **compile_args: Any) -> dict[str, float]:
-    model = build(lib, kind)
-    loss = lib.losses.SparseCategoricalCrossentropy(from_logits=True)
-    model.compile(optimizer=lib.optimizers.Adam(1e-3), loss=loss, **compile_args)
+    def fresh() -> Any:
+        model = build(lib, kind)
+        loss = lib.losses.SparseCategoricalCrossentropy(from_logits=True)
+        model.compile(optimizer=lib.optimizers.Adam(1e-3), loss=loss, **compile_args)
+        return model
+
+    model = fresh()
     t = time.perf_counter()
     model.fit(x[:batch], y[:batch], batch_size=batch, epochs=1, verbose=0)
     first = (time.perf_counter() - t) * 1e3
     n = batch * steps
     fit = median_ms(lambda: model.fit(x[:n], y[:n], batch_size=batch, epochs=1, verbose=0, shuffle=False), 3)
     predict = median_ms(lambda: model.predict(x[:1], verbose=0), 30)
-    return {"fit": fit / steps, "first": first, "predict": predict}
+    model = fresh()
+    t = time.perf_counter()
+    model.fit(x[:n], y[:n], batch_size=batch, epochs=long_steps // steps, verbose=0, shuffle=False)
+    long = time.perf_counter() - t
+    for thread in threading.enumerate():  # a background compile still running must not slow the next column
+        if thread.name == "hornet-inductor":
+            thread.join()
+    return {"fit": fit / steps, "first": first, "predict": predict, "long": long}
 
 
-def plain_torch(kind: str, x: np.ndarray, y: np.ndarray, batch: int, steps: int, compiled: bool) -> dict[str, float]:
+def plain_torch(kind: str, x: np.ndarray, y: np.ndarray, batch: int, steps: int, long_steps: int,
+                compiled: bool) -> dict[str, float]:
     model = torch_model(kind)
     if kind == "cnn":
         x = np.ascontiguousarray(x.transpose(0, 3, 1, 2))
@@ -104,18 +124,26 @@ def plain_torch(kind: str, x: np.ndarray, y: np.ndarray, batch: int, steps: int,
             step(i)
 
     fit = median_ms(loop, 3)
+    model = torch_model(kind)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    forward = torch.compile(model) if compiled else model
+    t = time.perf_counter()
+    for _ in range(long_steps // steps):
+        loop()
+    long = time.perf_counter() - t
 
     def predict() -> None:
         with torch.no_grad():
             forward(xt[:1]).numpy()
 
-    return {"fit": fit / steps, "first": first, "predict": median_ms(predict, 30)}
+    return {"fit": fit / steps, "first": first, "predict": median_ms(predict, 30), "long": long}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", default="mlp,cnn")
     parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--long-steps", type=int, default=400)
     parser.add_argument("--no-inductor", action="store_true", help="skip the slow-to-compile columns")
     args = parser.parse_args()
     import keras
@@ -126,27 +154,27 @@ def main() -> None:
     for kind in args.only.split(","):
         batch = 128 if kind == "mlp" else 64
         x, y = data(kind, batch * args.steps)
-        results = {
-            "hornet-torch": keras_like(hornet, kind, x, y, batch, args.steps, backend="torch"),
-            "torch eager": plain_torch(kind, x, y, batch, args.steps, compiled=False),
-            "keras-torch": keras_like(keras, kind, x, y, batch, args.steps),
-        }
+        sizes = (x, y, batch, args.steps, args.long_steps)
+        results = {"hornet auto": keras_like(hornet, kind, *sizes, backend="torch"),
+                   "hornet fx": keras_like(hornet, kind, *sizes, backend="torch", jit_compile=False)}
         if not args.no_inductor:
-            results["hornet-inductor"] = keras_like(hornet, kind, x, y, batch, args.steps, backend="torch",
-                                                    jit_compile=True)
-            results["torch.compile"] = plain_torch(kind, x, y, batch, args.steps, compiled=True)
+            results["hornet inductor"] = keras_like(hornet, kind, *sizes, backend="torch", jit_compile=True)
+        results["torch eager"] = plain_torch(kind, *sizes, compiled=False)
+        if not args.no_inductor:
+            results["torch.compile"] = plain_torch(kind, *sizes, compiled=True)
+        results["keras-torch"] = keras_like(keras, kind, *sizes)
         rows.append((kind, results))
 
     cols = list(rows[0][1])
-    print(f"\n| measurement (ms) | {' | '.join(cols)} | hornet/eager | hornet/keras |")
+    print(f"\n| measurement | {' | '.join(cols)} | auto/eager | auto/keras |")
     print("|---|" + "---:|" * (len(cols) + 2))
     for kind, results in rows:
-        for key, label in (("fit", "train step (fit, per step)"), ("first", "first step"),
-                           ("predict", "predict 1 sample")):
+        for key, label in (("fit", "train step (fit, ms per step)"), ("first", "first step (ms)"),
+                           ("predict", "predict 1 sample (ms)"), ("long", f"fit {args.long_steps} steps (s)")):
             values = [results[c][key] for c in cols]
-            best = min(results[c][key] for c in cols if c.startswith("hornet"))
+            auto = results["hornet auto"][key]
             print(f"| {kind}: {label} | " + " | ".join(f"{v:.3g}" for v in values)
-                  + f" | {best / results['torch eager'][key]:.2f}x | {best / results['keras-torch'][key]:.2f}x |")
+                  + f" | {auto / results['torch eager'][key]:.2f}x | {auto / results['keras-torch'][key]:.2f}x |")
 
 
 if __name__ == "__main__":

@@ -275,3 +275,24 @@ def test_continued_fit_with_dropout_matches_uninterrupted(tmp_path):
     h_orig = model.fit(X, Y, batch_size=16, epochs=1, shuffle=False, verbose=0).history
     h_load = loaded.fit(X, Y, batch_size=16, epochs=1, shuffle=False, verbose=0).history
     assert h_load == h_orig
+
+
+def test_a_model_saved_on_one_backend_loads_predicts_and_trains_on_every_other(tmp_path, backend):
+    from helpers import COMPILED
+    from hornet.runtime.backend import using_backend
+
+    model = _classifier()
+    model.fit(X, Y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+    path = tmp_path / "clf.hornet"
+    model.save(path)
+    expected = model.predict(X, verbose=0)
+    h_orig = model.fit(X, Y, batch_size=16, epochs=1, shuffle=False, verbose=0).history
+    for other in COMPILED:
+        with using_backend(other):
+            loaded = hornet.models.load_model(path)
+            assert all(v.backend.name == other for v in loaded.variables + loaded.optimizer.variables)
+            np.testing.assert_allclose(loaded.predict(X, verbose=0), expected, rtol=1e-5, atol=1e-6)
+            h_load = loaded.fit(X, Y, batch_size=16, epochs=1, shuffle=False, verbose=0).history
+            np.testing.assert_allclose(h_load["loss"], h_orig["loss"], rtol=1e-5)
+            for a, b in zip(loaded.get_weights(), model.get_weights()):
+                np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)

@@ -1,5 +1,6 @@
 """The PyTorch backend: eager ops run the torch rules on tensors; graphs become FX modules of the same rules
-(ATen ops) run directly, or compiled by Inductor (``jit_compile=True``).
+(ATen ops) run directly (``"auto"``, the default, and ``False``) or compiled by Inductor (``jit_compile=True``).
+``"auto"`` can also tier up to Inductor in the background (opt-in, see ``torch_tiered`` for why it is off).
 
 Device: ``HORNET_TORCH_DEVICE`` (``cpu``, ``cuda``, ``cuda:1``, ...), else CUDA when available, else the CPU.
 The device is hornet's own setting: torch's process-wide default device, dtype and thread count are never
@@ -25,6 +26,7 @@ from hornet.ir.types import TensorType
 from hornet.lowering import torch as torch_lowering
 from hornet.lowering.torch import dtypes
 from hornet.runtime.backend import Backend
+from hornet.runtime.torch_tiered import TieredProgram, tier_up_calls
 
 _TYPES: dict[tuple[Any, Any], TensorType] = {}
 
@@ -100,10 +102,13 @@ class TorchBackend(Backend):
                 jit_compile: Any = "auto") -> Callable[..., Sequence[Any]]:
         """The graph's FX module run directly (``jit_compile`` "auto" or False: no compile time, one Python call
         per prim), or compiled by Inductor (``jit_compile=True``: seconds to compile, fused kernels after).
+        ``"auto"`` tiers up to Inductor in the background when ``HORNET_TORCH_TIER_UP_CALLS`` asks for it.
         State outputs replace their variables' tensors at the step boundary (buffers are swapped, not copied)."""
         fn = torch_lowering.to_function(graph, self._device)
         if jit_compile is True:
             fn = inductor(fn)
+        elif jit_compile == "auto" and tier_up_calls():
+            fn = TieredProgram(fn, inductor, self._device)
         device = self._device
 
         def run(*args: Any) -> list[Any]:
@@ -111,6 +116,7 @@ class TorchBackend(Backend):
             with torch.no_grad(), dtypes.on_device(device):
                 return list(fn(*tensors))
 
+        run.program = fn  # type: ignore[attr-defined]  # the TieredProgram, FX module or compiled function
         return run
 
     def lower(self, graph: Graph) -> Any:
