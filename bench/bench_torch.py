@@ -4,6 +4,9 @@ model, and Keras 3 on torch, measured in one run (CPU unless ``HORNET_TORCH_DEVI
 Models (Adam, sparse categorical cross-entropy from logits):
   mlp   784-512-512-10, batch 128
   cnn   Conv(32,3,relu)-Conv(64,3,relu)-MaxPool(2)-Flatten-Dense(128,relu)-Dense(10), 28x28x1, batch 64
+  transformer  Embedding(1000,64) of 32 tokens, one encoder block (4-head self-attention, residual, LayerNorm,
+               FF 128 relu, residual, LayerNorm), mean over tokens, Dense(10); batch 64
+  lstm  LSTM(64) over 20 steps of 16 features, Dense(10); batch 64
 
 Rows (medians over repeats):
   fit, per step      ``fit`` over N batches (verbose=0) divided by N; torch: the same loop of
@@ -16,7 +19,7 @@ hornet-torch columns: ``jit_compile="auto"`` (the default, the FX module; set ``
 measure the opt-in background tier-up), ``False`` (the FX module only) and ``True`` (Inductor before the first step). Inductor's on-disk
 cache is pointed at a fresh folder, so its compile times are those of a first run.
 
-    python bench/bench_torch.py [--only mlp,cnn] [--steps 20] [--long-steps 400] [--no-inductor]
+    python bench/bench_torch.py [--only mlp,cnn,transformer,lstm] [--steps 20] [--long-steps 400] [--no-inductor]
 """
 from __future__ import annotations
 
@@ -43,8 +46,11 @@ RNG = np.random.default_rng(0)
 
 
 def data(kind: str, n: int) -> tuple[np.ndarray, np.ndarray]:
-    shape = (784,) if kind == "mlp" else (28, 28, 1)
-    return RNG.normal(size=(n, *shape)).astype("float32"), RNG.integers(0, 10, n).astype("int64")
+    y = RNG.integers(0, 10, n).astype("int64")
+    if kind == "transformer":
+        return RNG.integers(0, 1000, (n, 32)).astype("int64"), y
+    shape = {"mlp": (784,), "cnn": (28, 28, 1), "lstm": (20, 16)}[kind]
+    return RNG.normal(size=(n, *shape)).astype("float32"), y
 
 
 def build(lib: Any, kind: str) -> Any:
@@ -52,13 +58,52 @@ def build(lib: Any, kind: str) -> Any:
     if kind == "mlp":
         return lib.Sequential([lib.Input((784,)), L.Dense(512, activation="relu"), L.Dense(512, activation="relu"),
                                L.Dense(10)])
+    if kind == "lstm":
+        return lib.Sequential([lib.Input((20, 16)), L.LSTM(64), L.Dense(10)])
+    if kind == "transformer":
+        tokens = lib.Input((32,), dtype="int32")
+        h = L.Embedding(1000, 64)(tokens)
+        h = L.LayerNormalization()(L.Add()([h, L.MultiHeadAttention(4, 16)(h, h)]))
+        h = L.LayerNormalization()(L.Add()([h, L.Dense(64)(L.Dense(128, activation="relu")(h))]))
+        return lib.Model(tokens, L.Dense(10)(L.GlobalAveragePooling1D()(h)))
     return lib.Sequential([lib.Input((28, 28, 1)), L.Conv2D(32, 3, activation="relu"),
                            L.Conv2D(64, 3, activation="relu"), L.MaxPooling2D(2), L.Flatten(),
                            L.Dense(128, activation="relu"), L.Dense(10)])
 
 
+class _Block(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        nn = torch.nn
+        self.embed = nn.Embedding(1000, 64)
+        self.attention = nn.MultiheadAttention(64, 4, batch_first=True)
+        self.norm1, self.norm2 = nn.LayerNorm(64), nn.LayerNorm(64)
+        self.ff = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 64))
+        self.head = nn.Linear(64, 10)
+
+    def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+        h = self.embed(tokens)
+        h = self.norm1(h + self.attention(h, h, h, need_weights=False)[0])
+        h = self.norm2(h + self.ff(h))
+        return self.head(h.mean(dim=1))
+
+
+class _Recurrent(torch.nn.Module):
+    def __init__(self) -> None:
+        super().__init__()
+        self.lstm = torch.nn.LSTM(16, 64, batch_first=True)
+        self.head = torch.nn.Linear(64, 10)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.head(self.lstm(x)[0][:, -1])
+
+
 def torch_model(kind: str) -> torch.nn.Module:
     nn = torch.nn
+    if kind == "transformer":
+        return _Block()
+    if kind == "lstm":
+        return _Recurrent()
     if kind == "mlp":
         return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
     return nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
@@ -141,7 +186,7 @@ def plain_torch(kind: str, x: np.ndarray, y: np.ndarray, batch: int, steps: int,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", default="mlp,cnn")
+    parser.add_argument("--only", default="mlp,cnn,transformer,lstm")
     parser.add_argument("--steps", type=int, default=20)
     parser.add_argument("--long-steps", type=int, default=400)
     parser.add_argument("--no-inductor", action="store_true", help="skip the slow-to-compile columns")

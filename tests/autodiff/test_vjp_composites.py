@@ -34,7 +34,9 @@ def rand(shape, dtype, low=-2.0, high=2.0, seed=0):
 
 def test_every_composite_prim_has_a_vjp():
     composites = {n for n, p in PRIMITIVES.items() if "composite" in p.tags and p.differentiable}
-    assert composites == {"softmax", "log_softmax", "logsumexp", "layer_norm", "dot_product_attention"}
+    # select_and_scatter_add's VJP is tested with the window prims (test_vjp_reductions)
+    assert composites == {"softmax", "log_softmax", "logsumexp", "layer_norm", "dot_product_attention",
+                          "select_and_scatter_add"}
     assert all(PRIMITIVES[n].vjp is not None for n in composites)
 
 

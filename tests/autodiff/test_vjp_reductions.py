@@ -37,7 +37,7 @@ def rand(shape, dtype, seed=0, low=-2.0, high=2.0):
 def test_every_differentiable_prim_of_the_family_has_a_vjp():
     family = {n for n, p in PRIMITIVES.items() if p.tags & {"reduction", "cumulative", "window"} and p.differentiable}
     assert family == {"reduce_sum", "reduce_prod", "reduce_max", "reduce_min", "cumsum", "cumprod", "cummax", "cummin",
-                      "reduce_window"}
+                      "reduce_window", "select_and_scatter_add"}
     assert all(PRIMITIVES[n].vjp is not None for n in family)
 
 
@@ -191,6 +191,22 @@ def test_reduce_window_ties_go_to_the_first_extreme_as_jax(computation, extreme_
     check_grad(lambda x: bind("reduce_window", x, computation=computation, **attrs),
                lambda x: lax.reduce_window(x, INIT[computation], op, attrs["window_dimensions"],
                                            attrs["window_strides"], attrs["padding"]), x, fd=False)
+
+
+@pytest.mark.parametrize("computation,dtype", [("max", "float32"), ("min", "float64")])
+@pytest.mark.parametrize("case", WINDOWS)
+def test_select_and_scatter_add_vjp_reads_the_selected_positions_back(case, computation, dtype):
+    """Second order through pooling: the max/min VJP differentiated in its source (linear) against JAX."""
+    attrs = WINDOWS[case]
+    x = rand((2, 7, 8), dtype, seed=13)
+    window = jax_window(x, computation, **attrs)
+    source = rand(window.shape, dtype, seed=14)
+
+    def jax_scatter(src, operand):
+        return jax.vjp(lambda a: jax_window(a, computation, **attrs), operand)[1](src)[0]
+
+    check_grad(lambda src, operand: bind("select_and_scatter_add", src, operand, computation=computation, **attrs),
+               jax_scatter, source, x, **TOL[dtype])
 
 
 # --- public pooling ops --------------------------------------------------------------------------------------------

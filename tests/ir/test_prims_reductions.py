@@ -210,6 +210,75 @@ def test_reduce_window_dtypes(lowering, dtype, computation):
     _check_window(lowering, x, attrs)
 
 
+# --- select_and_scatter_add (the max/min reduce_window VJP) --------------------------------------------------------
+
+EXTREME_CASES = sorted(name for name, (_, attrs) in WINDOW_CASES.items() if attrs["computation"] != "sum")
+SCATTER_EXTRA = {  # the torch table's kernels: 1-d windows, overlapping windows, padding; then cases that decompose
+    "max_1d_overlapping": ((3, 8, 4), dict(computation="max", window_dimensions=(1, 3, 1), window_strides=(1, 1, 1),
+                                           padding=((0, 0), (1, 1), (0, 0)))),
+    "min_nhwc_3x3_s2_same": ((2, 7, 7, 3), dict(computation="min", window_dimensions=(1, 3, 3, 1),
+                                                window_strides=(1, 2, 2, 1), padding=((0, 0), (1, 1), (1, 1), (0, 0)))),
+    "max_base_dilation": ((3, 5), dict(computation="max", window_dimensions=(2, 3), window_strides=(1, 2),
+                                       padding=((1, 0), (1, 2)), base_dilation=(1, 2))),
+}
+
+
+def _scatter_case(name):
+    return WINDOW_CASES[name] if name in WINDOW_CASES else SCATTER_EXTRA[name]
+
+
+def _scatter(lowering, x, attrs, seed=6):
+    window = prim_graph("reduce_window", [TensorType(str(x.dtype), x.shape)], **attrs).outputs[0].type
+    source = random_array(window.shape, x.dtype, np.random.default_rng(seed))
+    graph = prim_graph("select_and_scatter_add", [window, TensorType(str(x.dtype), x.shape)], **attrs)
+    return source, run_graph(lowering, graph, source, x)[0]
+
+
+def brute_select_and_scatter_add(source, x, computation, window_dimensions, window_strides, padding,
+                                 base_dilation=None, window_dilation=None):
+    """The oracle, one window at a time: the window's first extreme (row-major; a NaN first of all) gets the
+    window's source value, unless it is padding or a base-dilation hole."""
+    ones = (1,) * x.ndim
+    base, wdil = base_dilation or ones, window_dilation or ones
+    out = np.zeros(x.shape, np.float64)
+    for o in np.ndindex(*source.shape):
+        best, best_at = None, None
+        for w in np.ndindex(*window_dimensions):
+            p = [oi * s + wi * d - lo for oi, wi, s, d, (lo, _) in zip(o, w, window_strides, wdil, padding)]
+            if any(pi % b or not 0 <= pi // b < n for pi, b, n in zip(p, base, x.shape)):
+                continue  # the identity (padding or a hole) is never picked over a real element
+            at = tuple(pi // b for pi, b in zip(p, base))
+            v = x[at]
+            better = best is None or (not np.isnan(best) and (
+                np.isnan(v) or (v > best if computation == "max" else v < best)))
+            if better:
+                best, best_at = v, at
+        if best_at is not None:
+            out[best_at] += source[o]
+    return out.astype(x.dtype)
+
+
+@pytest.mark.parametrize("case", EXTREME_CASES + sorted(SCATTER_EXTRA))
+@pytest.mark.parametrize("lowering", LOWERINGS)
+def test_select_and_scatter_add_matches_one_window_at_a_time(lowering, case):
+    shape, attrs = _scatter_case(case)
+    x = np.random.default_rng(4).permutation(np.prod(shape)).reshape(shape).astype("float32")  # no ties
+    source, got = _scatter(lowering, x, attrs)
+    np.testing.assert_allclose(got, brute_select_and_scatter_add(source, x, **attrs), rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("case", ["max_pool_2x2_s2", "max_3d_pool", "max_1d_overlapping", "min_nhwc_3x3_s2_same"])
+@pytest.mark.parametrize("lowering", LOWERINGS)
+def test_select_and_scatter_add_takes_the_first_extreme_and_the_first_nan(lowering, case, dtype):
+    shape, attrs = _scatter_case(case)
+    x = np.random.default_rng(8).integers(-1, 2, size=shape).astype(dtype)  # ties everywhere
+    x.flat[::5] = np.nan
+    x.flat[::7] = np.nan  # windows with several NaNs
+    source, got = _scatter(lowering, x, attrs)
+    np.testing.assert_allclose(got, brute_select_and_scatter_add(source, x, **attrs), rtol=1e-6, atol=1e-6)
+
+
 # --- shape rules with symbolic dims --------------------------------------------------------------------------------
 
 def infer(prim, *types, **attrs):

@@ -36,6 +36,17 @@ def _resolve_attrs(node: Node, env: Mapping[str, Any]) -> dict[str, Any]:
     return attrs
 
 
+def table_rule(node: Node, rules: Mapping[str, Rule]) -> Rule | None:
+    """The table's rule for ``node``; None when there is none, or when the rule covers only some attributes and
+    input types (``rule.applies(attrs, input_types)``, e.g. a fused kernel's limits) and not these: the prim then
+    decomposes."""
+    rule = rules.get(node.prim)
+    applies = getattr(rule, "applies", None)
+    if rule is None or (applies is not None and not applies(node.attrs, [v.type for v in node.inputs])):
+        return None
+    return rule
+
+
 def evaluate(graph: Graph, rules: Mapping[str, Rule], args: Sequence[Any], *,
              constant: Callable[[Any], Any] = lambda a: a,
              check: Callable[[Node, Sequence[Any]], None] | None = None,
@@ -52,7 +63,7 @@ def evaluate(graph: Graph, rules: Mapping[str, Rule], args: Sequence[Any], *,
         env[v] = constant(arr)
     sym = bind_symbols(graph, args, dict(symbols or {}))
     for node in graph.nodes:
-        rule = rules.get(node.prim) or _decomposed_rule(node, rules, constant, check)
+        rule = table_rule(node, rules) or _decomposed_rule(node, rules, constant, check)
         attrs = _resolve_attrs(node, sym)
         ins = [env[v] for v in node.inputs]
         if node.regions:

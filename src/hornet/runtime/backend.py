@@ -76,6 +76,25 @@ class Backend:
         """The rule that runs ``prim`` at once: ``rule(*arrays, **attrs)`` -> an array (or a tuple)."""
         raise NotImplementedError
 
+    def decomposed(self, prim: str) -> Callable[..., Any]:
+        """An eager rule for a composite prim this backend has no row for (or whose row does not cover some
+        attributes): its decomposition, traced for the operands' types and run with ``run_once``."""
+        from hornet.ir.prims import PRIMITIVES
+        from hornet.ir.tracer import trace
+
+        p = PRIMITIVES[prim]
+
+        def rule(*arrays: Any, **attrs: Any) -> Any:
+            graph = trace(lambda *xs: p.decomposition(*xs, **attrs), *[self.type_of(a) for a in arrays])
+            outs = self.run_once(graph, arrays)
+            return tuple(outs) if p.multiple_results else outs[0]
+
+        return rule
+
+    def run_once(self, graph: Graph, arrays: Sequence[Any]) -> Sequence[Any]:
+        """Run a one-off graph on backend arrays without compiling it for reuse (decomposed eager prims)."""
+        raise NotImplementedError
+
     def region_function(self, graph: Graph) -> Callable[..., Sequence[Any]]:
         """A callable running a control-flow region eagerly (inside the backend's own rule for the prim)."""
         raise NotImplementedError

@@ -47,11 +47,14 @@ class JaxBackend(Backend):
             # jax.jit's C++ dispatch is several times faster than running lax ops one by one; attributes are
             # static. Region prims get fresh region callables each call, so they run the rule directly.
             p = PRIMITIVES[prim]
-            rule = jax_lowering.RULES[prim]
+            rule = jax_lowering.RULES.get(prim) or self.decomposed(prim)
             if not p.num_regions:
                 rule = jax.jit(rule, static_argnames=tuple(p.attrs))
             _EAGER[prim] = rule
         return rule
+
+    def run_once(self, graph: Graph, arrays: Sequence[Any]) -> Sequence[Any]:
+        return jax_lowering.to_function(graph)(*arrays)  # under the eager jax.jit above: once per signature
 
     def region_function(self, graph: Graph) -> Callable[..., Sequence[Any]]:
         return jax_lowering.to_function(graph)

@@ -73,26 +73,22 @@ class TorchBackend(Backend):
     def eager(self, prim: str) -> Callable[..., Any]:
         rule = torch_lowering.RULES.get(prim)
         if rule is None:
-            return self._decomposed(prim)
-        return rule
+            return self.decomposed(prim)
+        applies = getattr(rule, "applies", None)  # a rule for some attrs/types only: the others decompose
+        if applies is not None:
+            decomposed = self.decomposed(prim)
 
-    def _decomposed(self, prim: str) -> Callable[..., Any]:
-        from hornet.ir.prims import PRIMITIVES
-        from hornet.ir.tracer import trace
+            def checked(*arrays: Any, **attrs: Any) -> Any:
+                fits = applies(attrs, [self.type_of(a) for a in arrays])
+                return rule(*arrays, **attrs) if fits else decomposed(*arrays, **attrs)
 
-        p = PRIMITIVES[prim]
-
-        def rule(*arrays: Any, **attrs: Any) -> Any:
-            graph = trace(lambda *xs: p.decomposition(*xs, **attrs), *[self.type_of(a) for a in arrays])
-            outs = self._run(graph, arrays)
-            return tuple(outs) if p.multiple_results else outs[0]
-
+            return checked
         return rule
 
     def region_function(self, graph: Graph) -> Callable[..., Sequence[Any]]:
         return torch_lowering.to_function(graph, self._device)
 
-    def _run(self, graph: Graph, arrays: Sequence[Any]) -> list[Any]:
+    def run_once(self, graph: Graph, arrays: Sequence[Any]) -> list[Any]:
         from hornet.lowering.torch.fx_graph import interpreted  # one-off graphs: no FX module to build
 
         with dtypes.on_device(self._device):

@@ -1,8 +1,8 @@
-"""The reductions prims (see CATALOGUE.md): reduce_* over axes, argmax/argmin, the cumulative scans and
-reduce_window.
+"""The reductions prims (see CATALOGUE.md): reduce_* over axes, argmax/argmin, the cumulative scans,
+reduce_window and select_and_scatter_add (the VJP of a max/min reduce_window, a composite).
 
 Tags: "reduction" for the prims that remove axes (reduce_*, argmax, argmin), "cumulative" for the scans,
-"window" for reduce_window; argmax/argmin and the bool reductions also carry "nondiff".
+"window" for reduce_window and select_and_scatter_add; argmax/argmin and the bool reductions also carry "nondiff".
 
 >>> from hornet.ir.types import TensorType
 >>> PRIMITIVES["reduce_sum"].infer(TensorType("float32", ("batch", 3)), axes=(1,))
@@ -15,7 +15,7 @@ from typing import Callable
 from hornet.ir.dtypes import DType
 from hornet.ir.errors import DTypeError
 from hornet.ir.prims.registry import PRIMITIVES, Attr, check, define  # noqa: F401  (PRIMITIVES: doctest)
-from hornet.ir.prims.shape_rules import check_axes, drop_axes, require_numeric
+from hornet.ir.prims.shape_rules import check_axes, drop_axes, require_float, require_numeric
 from hornet.ir.prims.windows import check_window_attrs, ones_if_none, window_output_dim
 from hornet.ir.types import TensorType
 
@@ -68,6 +68,17 @@ def _reduce_window(x: TensorType, *, computation: str, window_dimensions: tuple[
     return TensorType(x.dtype, shape)
 
 
+def _select_and_scatter_add(source: TensorType, operand: TensorType, *, computation: str,
+                            **window: tuple | None) -> TensorType:
+    check(computation in ("max", "min"), f"computation must be 'max' or 'min', got {computation!r}")
+    windows = _reduce_window(operand, computation=computation, **window)
+    check(source.shape == windows.shape and source.dtype == operand.dtype,
+          f"source must be {operand.dtype.value}{list(windows.shape)} (one value per window of {operand}), "
+          f"got {source}")
+    require_float(operand)
+    return operand
+
+
 for _name in REDUCE:
     define(_name, _reduce_rule(_name), attrs={"axes": Attr("ints")}, num_inputs=1,
            tags=("reduction", "nondiff") if _name in ("reduce_and", "reduce_or") else ("reduction",),
@@ -90,3 +101,12 @@ define("reduce_window", _reduce_window, num_inputs=1, tags=("window",),
        doc="reduce_window(x; computation, window_dimensions, window_strides, padding, base_dilation, "
            "window_dilation): padding and base-dilation holes hold the computation's identity. "
            "A dilation of None means ones.")
+
+define("select_and_scatter_add", _select_and_scatter_add, num_inputs=2, tags=("window", "composite"),
+       attrs={"computation": Attr("str", choices=("max", "min")), "window_dimensions": Attr("ints"),
+              "window_strides": Attr("ints"), "padding": Attr("pairs"),
+              "base_dilation": Attr("ints", None, optional=True),
+              "window_dilation": Attr("ints", None, optional=True)},
+       doc="select_and_scatter_add(source, operand; the reduce_window attrs, computation max or min): zeros of "
+           "operand's type, plus each window's source value at the window's first extreme (row-major; a NaN "
+           "counts as the extreme). The VJP of a max/min reduce_window, with source its output cotangent.")

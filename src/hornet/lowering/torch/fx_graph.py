@@ -21,7 +21,7 @@ from hornet.ir.errors import LoweringError
 from hornet.ir.graph import Graph, Node
 from hornet.ir.prims import PRIMITIVES
 from hornet.ir.symbolic import is_symbolic
-from hornet.lowering.interpreter import evaluate
+from hornet.lowering.interpreter import evaluate, table_rule
 from hornet.lowering.torch.dtypes import from_numpy
 
 
@@ -52,7 +52,7 @@ def _bound(rule: Callable[..., Any], attrs: Mapping[str, Any], name: str) -> Cal
 
 
 def _rule(node: Node, rules: Mapping[str, Callable[..., Any]], device: Any) -> Callable[..., Any]:
-    rule = rules.get(node.prim)
+    rule = table_rule(node, rules)
     if rule is not None:
         return rule
     prim = PRIMITIVES[node.prim]
@@ -62,7 +62,8 @@ def _rule(node: Node, rules: Mapping[str, Callable[..., Any]], device: Any) -> C
 
     sub = trace(lambda *xs: prim.decomposition(*xs, **node.attrs), *[v.type for v in node.inputs])
     module = graph_module(sub, rules, device)
-    return (lambda *xs: tuple(module(*xs))) if prim.multiple_results else (lambda *xs: module(*xs)[0])
+    # the node's attributes are already in the decomposed module
+    return (lambda *xs, **_: tuple(module(*xs))) if prim.multiple_results else (lambda *xs, **_: module(*xs)[0])
 
 
 def graph_module(graph: Graph, rules: Mapping[str, Callable[..., Any]], device: Any = None) -> torch.fx.GraphModule:

@@ -4,6 +4,12 @@ into its windows (``Tensor.unfold``; window dilation by striding the unfolded di
 
 Max over floats (max pooling) runs ``max_pool{1,2,3}d`` on the windowed axes when they are at most three and
 undilated: one kernel instead of an unfolded copy.
+
+``select_and_scatter_add`` (the max/min pooling VJP) runs ``max_pool{2,3}d_with_indices`` and its backward kernel
+under the same conditions (float32/float64, no dilation); elsewhere the prim decomposes (``applies``). The kernels
+pick the first maximum of a window, as the prim does, but the last NaN; NaN is mapped to +inf first, so the first
+NaN wins too, except in a window holding a +inf before a NaN (the inf is picked, not the NaN). The CNN bench's
+train step (fit, 2 cores) measured 61 ms with the decomposition and 53 ms with the kernels.
 """
 from __future__ import annotations
 
@@ -83,4 +89,57 @@ def reduce_window(x: torch.Tensor, *, computation: str, window_dimensions: Seque
     return out.to(dtype)
 
 
-RULES: dict[str, Callable[..., Any]] = {"reduce_window": reduce_window}
+_POOL_GRADS = {2: (torch.ops.aten.max_pool2d_with_indices, torch.ops.aten.max_pool2d_with_indices_backward),
+               3: (torch.ops.aten.max_pool3d_with_indices, torch.ops.aten.max_pool3d_with_indices_backward)}
+
+
+def _windowed_axes(window: Sequence[int], strides: Sequence[int]) -> list[int]:
+    return [a for a in range(len(window)) if window[a] != 1 or strides[a] != 1]
+
+
+def _pool_grad_applies(attrs: dict[str, Any], types: Sequence[Any]) -> bool:
+    """Whether ``select_and_scatter_add`` with these attrs and input types runs on the pooling kernels."""
+    operand = types[1]
+    window, strides = attrs["window_dimensions"], attrs["window_strides"]
+    undilated = all(d == 1 for d in (attrs.get("base_dilation") or ())) and all(
+        d == 1 for d in (attrs.get("window_dilation") or ()))
+    axes = _windowed_axes(window, strides)
+    padded = [int(operand.shape[a]) + sum(attrs["padding"][a]) if isinstance(operand.shape[a], int) else -1
+              for a in axes]
+    return (undilated and operand.dtype.name in ("float32", "float64") and 1 <= len(axes) <= 3
+            and all(lo >= 0 and hi >= 0 for lo, hi in attrs["padding"])
+            and all(n >= window[a] for n, a in zip(padded, axes)))
+
+
+def select_and_scatter_add(source: torch.Tensor, operand: torch.Tensor, *, computation: str,
+                           window_dimensions: Sequence[int], window_strides: Sequence[int],
+                           padding: Sequence[Sequence[int]], base_dilation: Sequence[int] | None = None,
+                           window_dilation: Sequence[int] | None = None) -> torch.Tensor:
+    x = operand if computation == "max" else -operand
+    x = torch.where(torch.isnan(x), torch.inf, x)  # the kernels keep the last NaN; +inf: the first
+    x = _padded(x, "max", padding, (1,) * x.ndim)
+    axes = _windowed_axes(window_dimensions, window_strides)
+    rest = [a for a in range(x.ndim) if a not in axes]
+    batch = [x.shape[a] for a in rest]
+    lead = [1] if len(axes) == 1 else []  # 1-d windows run as 2-d ones of height 1
+    k = max(len(axes), 2)
+    flat = x.permute(*rest, *axes).reshape((prod(batch), 1, *lead, *(x.shape[a] for a in axes)))
+    g = source.permute(*rest, *axes).reshape((prod(batch), 1, *lead, *(source.shape[a] for a in axes)))
+    kernel = [1] * len(lead) + [window_dimensions[a] for a in axes]
+    stride = [1] * len(lead) + [window_strides[a] for a in axes]
+    pool, pool_backward = _POOL_GRADS[k]
+    _, indices = pool(flat, kernel, stride, [0] * k, [1] * k, False)
+    grad = pool_backward(g.contiguous(), flat, kernel, stride, [0] * k, [1] * k, False, indices)
+    grad = grad.reshape((*batch, *(x.shape[a] for a in axes)))
+    inverse = [0] * x.ndim
+    for position, a in enumerate((*rest, *axes)):
+        inverse[a] = position
+    grad = grad.permute(*inverse)
+    crop = tuple(slice(lo, n - hi) for (lo, hi), n in zip(padding, x.shape))
+    return grad[crop].contiguous()
+
+
+select_and_scatter_add.applies = _pool_grad_applies  # type: ignore[attr-defined]
+
+RULES: dict[str, Callable[..., Any]] = {"reduce_window": reduce_window,
+                                        "select_and_scatter_add": select_and_scatter_add}

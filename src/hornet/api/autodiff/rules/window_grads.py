@@ -194,16 +194,49 @@ def _window_extreme_vjp(ct: Any, x: Any, computation: str, window: Sequence[int]
     return unpad(g, config)
 
 
+def _dilations(x: Any, base_dilation: Sequence[int] | None, window_dilation: Sequence[int] | None
+               ) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    nd = type_of(x).ndim
+    base = tuple(base_dilation) if base_dilation is not None else (1,) * nd
+    wdil = tuple(window_dilation) if window_dilation is not None else (1,) * nd
+    return base, wdil
+
+
 def reduce_window_vjp(ct: Any, x: Any, *, outputs: Sequence[Any], computation: str,
                       window_dimensions: Sequence[int], window_strides: Sequence[int],
                       padding: Sequence[tuple[int, int]], base_dilation: Sequence[int] | None,
                       window_dilation: Sequence[int] | None) -> tuple[Any]:
-    nd = type_of(x).ndim
-    base = tuple(base_dilation) if base_dilation is not None else (1,) * nd
-    wdil = tuple(window_dilation) if window_dilation is not None else (1,) * nd
+    """Sum windows transpose to a window sum; max/min windows to ``select_and_scatter_add`` (a composite, so a
+    backend with a pooling-gradient kernel runs that, and the others its decomposition below)."""
     if computation == "sum":
+        base, wdil = _dilations(x, base_dilation, window_dilation)
         return (_window_sum_vjp(ct, x, window_dimensions, window_strides, padding, base, wdil),)
-    return (_window_extreme_vjp(ct, x, computation, window_dimensions, window_strides, padding, base, wdil),)
+    return (b("select_and_scatter_add", ct, x, computation=computation, window_dimensions=tuple(window_dimensions),
+              window_strides=tuple(window_strides), padding=tuple(padding), base_dilation=base_dilation,
+              window_dilation=window_dilation),)
+
+
+def select_and_scatter_add(source: Any, operand: Any, *, computation: str, window_dimensions: Sequence[int],
+                           window_strides: Sequence[int], padding: Sequence[tuple[int, int]],
+                           base_dilation: Sequence[int] | None, window_dilation: Sequence[int] | None) -> Any:
+    """The decomposition: the offset walk or the gather (see the module docstring)."""
+    base, wdil = _dilations(operand, base_dilation, window_dilation)
+    return _window_extreme_vjp(source, operand, computation, window_dimensions, window_strides, padding, base, wdil)
+
+
+def select_and_scatter_add_vjp(ct: Any, source: Any, operand: Any, *, outputs: Sequence[Any],
+                               **attrs: Any) -> tuple[Any, Any]:
+    """Linear in ``source`` (its cotangent reads ``ct`` back at each window's selected position, found by
+    differentiating the decomposition) and piecewise constant in ``operand`` (zero cotangent)."""
+    from hornet.api.autodiff.engine import _current_trace, _fresh, backward, zeros
+
+    trace = _current_trace()
+    fresh = _fresh(source)
+    start = len(trace.graph.nodes)
+    scattered = select_and_scatter_add(fresh, operand, **attrs)
+    (d_source,) = backward(trace, trace.graph.nodes[start:], {scattered.value: ct}, [fresh.value])
+    return d_source, zeros(type_of(operand))
 
 
 set_rule("reduce_window", vjp=reduce_window_vjp)
+set_rule("select_and_scatter_add", vjp=select_and_scatter_add_vjp, decomposition=select_and_scatter_add)
