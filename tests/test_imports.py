@@ -67,3 +67,21 @@ def test_torch_backend_fits_predicts_and_saves_without_jax_or_tensorflow(tmp_pat
         print("torch" in sys.modules, "jax" in sys.modules, "tensorflow" in sys.modules)
     """))
     assert out.split() == ["True", "False", "False"]
+
+
+def test_hornet_on_jax_keeps_64_bit_types_without_changing_the_process_wide_x64_flag():
+    out = run(textwrap.dedent("""
+        import numpy as np
+        import jax, jax.numpy as jnp
+        import hornet
+        from hornet import ops, layers
+        doubled = hornet.jit(lambda a: a * 2)(np.arange(3, dtype="int64"))
+        summed = ops.add(np.full(2, 0.1, "float64"), np.full(2, 0.2, "float64"))
+        model = hornet.Sequential([hornet.Input((3,)), layers.Dense(2)])
+        model.compile(optimizer="adam", loss="mse")
+        model.fit(np.ones((8, 3), "float32"), np.ones((8, 2), "float32"), epochs=1, verbose=0)
+        exported = hornet.jit(lambda a: a + 1).lower(hornet.TensorSpec((None, 2), "float64")).as_text()
+        print(doubled.dtype, summed.dtype, float(summed[0]) == 0.1 + 0.2, "f64" in exported,
+              jax.config.jax_enable_x64, jnp.ones(2).dtype)
+    """))
+    assert out.split() == ["int64", "float64", "True", "True", "False", "float32"]

@@ -12,6 +12,7 @@ from hornet.ir.graph import Graph
 from hornet.ir.prims import PRIMITIVES
 from hornet.ir.types import TensorType
 from hornet.lowering import jax as jax_lowering
+from hornet.lowering.jax import exact_types
 from hornet.runtime.backend import Backend
 from hornet.runtime.jax_export import JaxLowered
 
@@ -26,7 +27,8 @@ class JaxBackend(Backend):
     def asarray(self, x: Any) -> Any:
         if isinstance(x, jax.Array):
             return x
-        return jnp.asarray(x if isinstance(x, np.ndarray) else np.asarray(x))
+        with exact_types():
+            return jnp.asarray(x if isinstance(x, np.ndarray) else np.asarray(x))
 
     def is_array(self, x: Any) -> bool:
         return isinstance(x, jax.Array)
@@ -50,7 +52,7 @@ class JaxBackend(Backend):
             rule = jax_lowering.RULES.get(prim) or self.decomposed(prim)
             if not p.num_regions:
                 rule = jax.jit(rule, static_argnames=tuple(p.attrs))
-            _EAGER[prim] = rule
+            rule = _EAGER[prim] = _exact(rule)
         return rule
 
     def run_once(self, graph: Graph, arrays: Sequence[Any]) -> Sequence[Any]:
@@ -61,10 +63,20 @@ class JaxBackend(Backend):
 
     def compile(self, graph: Graph, donate: Sequence[int] = (), state_updates: Mapping[int, int] | None = None,
                 jit_compile: Any = "auto") -> Callable[..., Sequence[Any]]:
-        return jax.jit(jax_lowering.to_function(graph), donate_argnums=tuple(donate))
+        return _exact(jax.jit(jax_lowering.to_function(graph), donate_argnums=tuple(donate)))
 
     def lower(self, graph: Graph) -> JaxLowered:
         return JaxLowered(graph)
+
+
+def _exact(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """``fn`` run in ``exact_types()`` (traced, compiled and called with 64-bit types kept)."""
+
+    def run(*args: Any, **kwargs: Any) -> Any:
+        with exact_types():
+            return fn(*args, **kwargs)
+
+    return run
 
 
 BACKEND = JaxBackend()

@@ -13,6 +13,7 @@ from jax import export as jax_export
 from hornet.ir.graph import Graph
 from hornet.ir.symbolic import is_symbolic, symbols
 from hornet.lowering import jax as jax_lowering
+from hornet.lowering.jax import exact_types
 
 
 def abstract_inputs(graph: Graph) -> list[jax.ShapeDtypeStruct]:
@@ -40,7 +41,8 @@ class JaxLowered:
         """The ``jax.export.Exported`` program (computed once)."""
         if self._exported is None:
             fn = jax.jit(jax_lowering.to_function(self.graph))
-            self._exported = jax_export.export(fn)(*abstract_inputs(self.graph))
+            with exact_types():
+                self._exported = jax_export.export(fn)(*abstract_inputs(self.graph))
         return self._exported
 
     def as_text(self) -> str:
@@ -52,7 +54,13 @@ class JaxLowered:
         return bytes(self.exported.serialize())
 
     def compile(self) -> Any:
-        return jax.jit(self.exported.call)
+        call = jax.jit(self.exported.call)
+
+        def run(*args: Any) -> Any:
+            with exact_types():
+                return call(*args)
+
+        return run
 
 
 def load(data: bytes) -> Any:

@@ -14,8 +14,14 @@ from hornet.lowering.interpreter import evaluate
 from hornet.lowering.jax import (composites, contractions, control_flow, elementwise, indexing, linalg, reductions,
                                  structural)
 
-# hornet's IR types are exact (an int64 or float64 value stays 64-bit), so JAX must not truncate them.
-jax.config.update("jax_enable_x64", True)
+
+
+def exact_types() -> Any:
+    """The context every hornet call into JAX runs in: hornet's IR types are exact (an int64 or float64 value
+    stays 64-bit), so JAX must not truncate them. Scoped with ``jax.enable_x64`` to hornet's own tracing, compiling
+    and running; the user's process-wide ``jax_enable_x64`` is never changed."""
+    return jax.enable_x64(True)
+
 
 RULES: dict[str, Callable[..., Any]] = {}
 for _family in (elementwise, structural, indexing, reductions, contractions, linalg, composites, control_flow):
