@@ -64,6 +64,16 @@ def test_dense_activity_regularizer(keras):
     np.testing.assert_allclose(sum(float(v) for v in h.losses), sum(float(v) for v in k.losses), rtol=RTOL)
 
 
+def test_activity_losses_are_those_of_the_last_top_level_call_as_keras(keras):
+    h, k = build_pair(keras, "Dense", dict(units=3, activity_regularizer="l2"), (2, 4))
+    for scale in (1.0, 2.0):  # a second call replaces the first one's loss
+        x = rand((2, 4), 3) * scale
+        h(x)
+        k(x)
+        assert len(h.losses) == len(k.losses) == 1
+        np.testing.assert_allclose(float(h.losses[0]), float(k.losses[0]), rtol=RTOL)
+
+
 def test_dense_errors():
     with pytest.raises(ShapeError, match="rank >= 2"):
         core.Dense(3)(np.ones((4,), "float32"))

@@ -318,6 +318,9 @@ class Layer:
             kwargs["training"] = training
         if "mask" in kwargs and "mask" not in call_params and not _has_var_kwargs(type(self).call):
             kwargs.pop("mask")  # as Keras: a mask reaches only layers whose call takes one
+        if outer is None:  # a top-level call: the losses of the previous one are dropped, as in Keras
+            for layer in self._flatten_layers():
+                layer._losses.clear()
         with ctx_mod.call_context(training):
             outputs = self.call(*args, **kwargs)
         if self.activity_regularizer is not None:
