@@ -74,6 +74,20 @@ def test_activity_losses_are_those_of_the_last_top_level_call_as_keras(keras):
         np.testing.assert_allclose(float(h.losses[0]), float(k.losses[0]), rtol=RTOL)
 
 
+def test_activity_regularizer_in_a_model_with_a_symbolic_batch_matches_keras(keras):
+    x = rand((5, 4), 4)
+    y = np.zeros((5, 3), "float32")
+    h = hornet.Sequential([hornet.layers.Dense(3, activity_regularizer="l2")])
+    k = keras.Sequential([keras.layers.Dense(3, activity_regularizer="l2")])
+    h(x)
+    k(x)
+    k.set_weights(h.get_weights())
+    h.compile(optimizer="sgd", loss="mse")
+    k.compile(optimizer="sgd", loss="mse")
+    np.testing.assert_allclose(h.evaluate(x, y, batch_size=5, verbose=0), k.evaluate(x, y, batch_size=5, verbose=0),
+                               rtol=1e-5)
+
+
 def test_dense_errors():
     with pytest.raises(ShapeError, match="rank >= 2"):
         core.Dense(3)(np.ones((4,), "float32"))

@@ -329,7 +329,11 @@ class Layer:
             for out in pytree.flatten(outputs)[0]:
                 loss = self.activity_regularizer(out)
                 if len(out.shape) > 0:  # per sample, as Keras: divided by the batch size
-                    loss = loss / ops.cast(ops.shape(out)[0], loss.dtype)
+                    batch = ops.shape(out)[0]
+                    # a symbolic batch ("batch") is counted at run time
+                    size = ops.cast(batch, loss.dtype) if isinstance(batch, int) else ops.sum(
+                        ops.ones((batch,), loss.dtype))
+                    loss = loss / size
                 self.add_loss(loss)
         return outputs
 
