@@ -93,20 +93,18 @@ for _name in CUMULATIVE:
     define(_name, _cumulative, attrs={"axis": Attr("int"), "reverse": Attr("bool", False)}, num_inputs=1,
            tags=("cumulative",), doc=f"{_name}(x; axis, reverse): inclusive scan along axis, same type out.")
 
+_WINDOW_ATTRS = {"window_dimensions": Attr("ints"), "window_strides": Attr("ints"), "padding": Attr("pairs"),
+                 "base_dilation": Attr("ints", None, optional=True),
+                 "window_dilation": Attr("ints", None, optional=True)}
+
 define("reduce_window", _reduce_window, num_inputs=1, tags=("window",),
-       attrs={"computation": Attr("str", choices=WINDOW_COMPUTATIONS), "window_dimensions": Attr("ints"),
-              "window_strides": Attr("ints"), "padding": Attr("pairs"),
-              "base_dilation": Attr("ints", None, optional=True),
-              "window_dilation": Attr("ints", None, optional=True)},
+       attrs={"computation": Attr("str", choices=WINDOW_COMPUTATIONS), **_WINDOW_ATTRS},
        doc="reduce_window(x; computation, window_dimensions, window_strides, padding, base_dilation, "
            "window_dilation): padding and base-dilation holes hold the computation's identity. "
            "A dilation of None means ones.")
 
 define("select_and_scatter_add", _select_and_scatter_add, num_inputs=2, tags=("window", "composite"),
-       attrs={"computation": Attr("str", choices=("max", "min")), "window_dimensions": Attr("ints"),
-              "window_strides": Attr("ints"), "padding": Attr("pairs"),
-              "base_dilation": Attr("ints", None, optional=True),
-              "window_dilation": Attr("ints", None, optional=True)},
+       attrs={"computation": Attr("str", choices=("max", "min")), **_WINDOW_ATTRS},
        doc="select_and_scatter_add(source, operand; the reduce_window attrs, computation max or min): zeros of "
            "operand's type, plus each window's source value at the window's first extreme (row-major; a NaN "
            "counts as the extreme). The VJP of a max/min reduce_window, with source its output cotangent.")
