@@ -7,6 +7,13 @@ os.environ.setdefault("HORNET_BACKEND", "jax")
 sys.path.insert(0, os.path.dirname(__file__))  # `import helpers`
 
 from helpers import COMPILED  # noqa: E402
+
+try:  # the JAX oracles compare float64 results; hornet itself never needs this flag
+    import jax  # noqa: E402  (test_imports checks, in a fresh process, that hornet leaves it off)
+
+    jax.config.update("jax_enable_x64", True)
+except ImportError:
+    pass
 from hornet.runtime.backend import using_backend  # noqa: E402
 
 
