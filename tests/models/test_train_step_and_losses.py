@@ -245,3 +245,27 @@ def test_dropout_changes_training_loss_but_not_evaluation():
     loss_0 = without.fit(X, Y, batch_size=32, epochs=1, shuffle=False, verbose=0).history["loss"][0]
     assert loss_0 == pytest.approx(without.evaluate(X, Y, verbose=0), rel=1e-6)  # lr 0: nothing moves
     assert abs(loss_d - loss_0) > 1e-3 * loss_0
+
+
+def test_model_losses_after_an_eager_call_are_that_calls_concrete_values():
+    def recipe(kit: Kit):
+        class WithLosses(kit.Model):
+            def __init__(self):
+                super().__init__()
+                self.dense = kit.layers.Dense(2, activity_regularizer="l2")
+
+            def call(self, x):
+                self.add_loss(kit.ops.sum(x) * 0.5)
+                return self.dense(x)
+
+        model = WithLosses()
+        model(np.zeros((1, 4), "float32"))
+        return model
+
+    h, k = twins(recipe)
+    for scale in (1.0, 2.0):
+        x = np.linspace(-1, 1, 12, dtype="float32").reshape(3, 4) * scale + 0.5
+        h(x), k(x)
+        got = sorted(float(ops.convert_to_numpy(v)) for v in h.losses)
+        want = sorted(float(np.asarray(v)) for v in k.losses)
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-7)

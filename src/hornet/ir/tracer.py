@@ -201,6 +201,9 @@ class Trace:
                 return self._capture(x)
             raise TracerError(f"a symbolic tensor ({x.type}) from another trace was used here; it escaped the "
                               "function that created it (stored on an object or a global?)")
+        read_state = getattr(type(x), "__traced_value__", None)
+        if read_state is not None:  # mutable state (a Variable) is read as state here, never frozen as a constant
+            return self.as_value(read_state(x, self))
         return self.constant(x)
 
     def _is_enclosed_by(self, other: "Trace") -> bool:

@@ -22,7 +22,7 @@ from typing import Any, Iterator, Mapping, Sequence
 import numpy as np
 
 from hornet.ir.dtypes import DEFAULT_FLOAT, dtype as to_dtype, is_python_scalar, result_type
-from hornet.ir.errors import ResourceLimitError, ShapeError
+from hornet.ir.errors import ResourceLimitError, ShapeError, TracerError
 from hornet.ir.tracer import SymbolicTensor, outside_traces, trace_stack
 from hornet.ir.types import TensorType
 from hornet.runtime.backend import Backend, backend_of, current_backend, to_numpy, using_backend
@@ -144,7 +144,15 @@ class Variable:
     def numpy(self) -> np.ndarray:
         return np.asarray(self._backend.to_numpy(self._value))
 
+    def __traced_value__(self, trace: Any) -> Any:
+        """This variable's value inside ``trace``: state read by the traced program (the tracer's hook)."""
+        scope = _scope_of(self)
+        return scope.values[self] if scope is not None else trace.read_state(self, self._type)
+
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if trace_stack() and _scope_of(self) is None:
+            raise TracerError(f"variable '{self.name}' was converted to a NumPy array while tracing, which would "
+                              "freeze its current value into the program; use it as a tensor (hornet.ops) instead")
         out = self.numpy()
         return out.astype(dtype) if dtype is not None else out
 

@@ -49,7 +49,9 @@ class Model(Trainer, Layer):
                 from hornet.api.models.compiled_step import input_signature
 
                 object.__setattr__(self, "_input_spec_tree", input_signature(args[0]))
-            return self._compiled_call(bool(kwargs.get("training") or False))(args[0])
+            out, losses = self._compiled_call(bool(kwargs.get("training") or False))(args[0])
+            self._call_losses = list(losses)  # the concrete add_loss terms of this call, not the traced ones
+            return out
         with ctx_mod.call_context(kwargs.get("training"), getattr(self, "_step_mask", None)) as ctx:
             out = Layer.__call__(self, *args, **kwargs)
         self._call_losses = ctx.losses
@@ -61,7 +63,8 @@ class Model(Trainer, Layer):
             from hornet.runtime.jit import jit
 
             def forward(x: Any) -> Any:
-                return self(x, training=training)
+                out = self(x, training=training)
+                return out, list(self._call_losses)
 
             fn = self._jitted_calls[training] = jit(forward, backend=getattr(self, "_backend_name", None))
         return fn
