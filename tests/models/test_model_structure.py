@@ -276,3 +276,50 @@ def test_summary_of_functional_lists_inputs_and_shared_counts():
     for name in ("a (InputLayer)", "b (InputLayer)", "cat (Concatenate)", "o1 (Dense)", "o2 (Dense)"):
         assert name in text
     assert "(None, 12)" in text
+
+
+def _functional_subclass(kit):
+    class CountingModel(kit.Model):
+        pass
+
+    if kit is HORNET:  # Keras 3 on JAX calls train_step(state, data); its twin keeps the default step
+        def train_step(self, data):
+            logs = super(CountingModel, self).train_step(data)
+            return {**logs, "custom": 1.0}
+
+        CountingModel.train_step = train_step
+
+    inputs = kit.Input((8,))
+    outputs = kit.layers.Dense(3)(kit.layers.Dense(16, activation="relu")(inputs))
+    model = CountingModel(inputs, outputs)
+    model.compile(optimizer=kit.optimizers.SGD(0.05),
+                  loss=kit.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return model
+
+
+def test_a_model_subclass_built_from_inputs_and_outputs_is_functional_and_keeps_its_train_step():
+    from keras_oracle import assert_history_close, classification_data, twins
+
+    x, y = classification_data(64)
+    h, k = twins(_functional_subclass)
+    assert isinstance(h, hornet.Functional) and type(h).__name__ == "CountingModel"
+    assert [type(layer).__name__ for layer in h.layers] == ["InputLayer", "Dense", "Dense"]
+    hh = h.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0).history
+    kh = k.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0).history
+    assert hh["custom"] == [1.0, 1.0]
+    assert_history_close(hh, kh, keys=["loss"])
+
+
+def test_a_subclass_passing_inputs_and_outputs_to_super_init_is_functional(tmp_path):
+    class Built(hornet.Model):
+        def __init__(self, width=3, **kwargs):
+            inputs = hornet.Input((4,))
+            super().__init__(inputs=inputs, outputs=hornet.layers.Dense(width)(inputs), **kwargs)
+
+    model = Built(5, name="built")
+    assert model.name == "built" and model(np.ones((2, 4), "float32")).shape == (2, 5)
+
+
+def test_model_rejects_positional_arguments_that_are_not_inputs_and_outputs():
+    with pytest.raises(TypeError, match=r"Model: unexpected arguments \(3,\)"):
+        hornet.Model(3)

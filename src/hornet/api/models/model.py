@@ -20,18 +20,46 @@ from hornet.api.models.trainer import Trainer
 from hornet.ir.tracer import trace_stack
 
 
+def _functional_arguments(args: tuple, kwargs: dict) -> bool:
+    return len(args) >= 2 or ("inputs" in kwargs and "outputs" in kwargs) or (len(args) == 1 and "outputs" in kwargs)
+
+
+def _inject_functional(cls: type) -> None:
+    """Make a Model subclass built as ``Sub(inputs, outputs)`` a Functional one, as Keras does: every ``Model``
+    among its bases (recursively) becomes ``Functional``, so ``call`` and the graph come from Functional and the
+    subclass keeps its ``train_step`` and other overrides."""
+    from hornet.api.models.functional import Functional
+
+    if issubclass(cls, Functional):
+        return
+    for base in cls.__bases__:
+        if base is not Model and issubclass(base, Model):
+            _inject_functional(base)
+    if not issubclass(cls, Functional):
+        cls.__bases__ = tuple(Functional if b is Model else b for b in cls.__bases__)
+
+
 class Model(Trainer, Layer):
     def __new__(cls, *args: Any, **kwargs: Any) -> "Model":
-        if cls is Model and (len(args) >= 2 or ("inputs" in kwargs and "outputs" in kwargs)
-                             or (len(args) == 1 and "outputs" in kwargs)):
+        if _functional_arguments(args, kwargs):
             from hornet.api.models.functional import Functional
 
-            return Functional.__new__(Functional, *args, **kwargs)
+            if cls is Model:
+                return Functional.__new__(Functional, *args, **kwargs)
+            _inject_functional(cls)
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args: Any, **kwargs: Any):
-        if type(self) is Model and (args or "inputs" in kwargs):
-            raise TypeError("Model(inputs, outputs) takes the functional-model arguments")
+        if _functional_arguments(args, kwargs) and type(self) is not Model:
+            from hornet.api.models.functional import Functional
+
+            if not isinstance(self, Functional):  # super().__init__(inputs=..., outputs=...) in a subclass
+                _inject_functional(type(self))
+                Functional.__init__(self, *args, **kwargs)
+                return
+        elif args or "inputs" in kwargs or "outputs" in kwargs:
+            raise TypeError(f"{type(self).__name__}: unexpected arguments {args!r}; Model(inputs, outputs) takes "
+                            "the functional-model arguments, and a subclass takes the arguments of its __init__")
         trainable = kwargs.pop("trainable", True)
         name = kwargs.pop("name", None)
         dtype = kwargs.pop("dtype", None)
