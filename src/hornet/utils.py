@@ -8,8 +8,8 @@
 from typing import Any
 
 from hornet.api.utils import (  # noqa: F401
-    PyDataset, Sequence, get_random_seed, normalize, pack_x_y_sample_weight, pad_sequences, set_random_seed,
-    to_categorical, unpack_x_y_sample_weight,
+    PyDataset, Sequence, get_random_seed, model_to_dot, normalize, pack_x_y_sample_weight, pad_sequences,
+    plot_model, set_random_seed, to_categorical, unpack_x_y_sample_weight,
 )
 from hornet.api.utils import __all__  # noqa: F401
 

@@ -16,7 +16,9 @@ from hornet.api.callbacks.csv_logger import CSVLogger
 from hornet.api.callbacks.terminate_on_nan import TerminateOnNaN
 from hornet.api.callbacks.lambda_callback import LambdaCallback
 from hornet.api.callbacks.tensorboard import TensorBoard
+from hornet.api.callbacks.swap_ema_weights import SwapEMAWeights
+from hornet.api.callbacks.remote_monitor import RemoteMonitor
 
 __all__ = ["Callback", "CallbackList", "History", "ProgbarLogger", "EarlyStopping", "ModelCheckpoint",
            "ReduceLROnPlateau", "LearningRateScheduler", "CSVLogger", "TerminateOnNaN", "LambdaCallback",
-           "TensorBoard", "MonitorCallback", "Progbar"]
+           "TensorBoard", "MonitorCallback", "Progbar", "SwapEMAWeights", "RemoteMonitor"]

@@ -20,14 +20,16 @@ from hornet.api.optimizers.ftrl import Ftrl
 from hornet.api.optimizers.lamb import Lamb
 from hornet.api.optimizers.lion import Lion
 from hornet.api.optimizers.loss_scale_optimizer import LossScaleOptimizer
+from hornet.api.optimizers.muon import Muon
 from hornet.api.optimizers.nadam import Nadam
 from hornet.api.optimizers.rmsprop import RMSprop
+from hornet.api.optimizers.schedule_free import ScheduleFreeAdamW
 from hornet.api.optimizers.serialization import deserialize_object, serialize_object
 from hornet.api.optimizers.sgd import SGD
 
 MODULE = "hornet.optimizers"
 ALL_OBJECTS = (Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion,
-               Ftrl, Lamb, Adafactor, LossScaleOptimizer)
+               Ftrl, Lamb, Adafactor, LossScaleOptimizer, Muon, ScheduleFreeAdamW)
 ALL_OBJECTS_DICT = {cls.__name__.lower(): cls for cls in ALL_OBJECTS}
 
 
@@ -77,4 +79,5 @@ def get(identifier: Any) -> Optimizer | None:
 
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Lion",
-           "Ftrl", "Lamb", "Adafactor", "LossScaleOptimizer", "schedules", "get", "serialize", "deserialize"]
+           "Ftrl", "Lamb", "Adafactor", "LossScaleOptimizer", "Muon", "ScheduleFreeAdamW", "schedules", "get",
+           "serialize", "deserialize"]

@@ -8,6 +8,7 @@
 """
 from typing import Any
 
+from hornet.api.utils.model_visualization import model_to_dot, plot_model
 from hornet.api.utils.numerical import normalize, to_categorical
 from hornet.api.utils.rng import get_random_seed, set_random_seed
 from hornet.api.utils.sequence import pad_sequences
@@ -28,4 +29,5 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = ["Progbar", "PyDataset", "Sequence", "get_random_seed", "normalize", "pack_x_y_sample_weight",
-           "pad_sequences", "set_random_seed", "to_categorical", "unpack_x_y_sample_weight"]
+           "pad_sequences", "set_random_seed", "to_categorical", "unpack_x_y_sample_weight", "model_to_dot",
+           "plot_model"]
