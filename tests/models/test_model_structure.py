@@ -323,3 +323,27 @@ def test_a_subclass_passing_inputs_and_outputs_to_super_init_is_functional(tmp_p
 def test_model_rejects_positional_arguments_that_are_not_inputs_and_outputs():
     with pytest.raises(TypeError, match=r"Model: unexpected arguments \(3,\)"):
         hornet.Model(3)
+
+
+def test_layer_input_output_and_shapes_support_feature_extraction_like_keras():
+    def recipe(kit):
+        return kit.Sequential([kit.Input((6,)), kit.layers.Dense(5, activation="relu", name="a"),
+                               kit.layers.Dense(3, name="b")])
+
+    h, k = twins(recipe)
+    x = np.random.default_rng(3).normal(size=(4, 6)).astype("float32")
+    outputs = {}
+    for name, model, kit in (("hornet", h, HORNET), ("keras", k, KERAS)):
+        extractor = kit.Model(model.inputs, [layer.output for layer in model.layers])
+        outputs[name] = extractor.predict(x, verbose=0)
+        assert tuple(model.layers[0].input.shape) == (None, 6)
+        assert tuple(model.layers[1].output.shape) == (None, 3)
+    for got, want in zip(outputs["hornet"], outputs["keras"]):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+    assert h.layers[0].input_shape == (None, 6) and h.layers[1].output_shape == (None, 3)
+    assert h.input is h.inputs[0] and h.output is h.outputs[0]
+
+
+def test_layer_output_of_a_layer_never_called_functionally_names_the_layer():
+    with pytest.raises(AttributeError, match="layer 'lonely' has never been called"):
+        layers.Dense(2, name="lonely").output

@@ -41,8 +41,10 @@ def batch_mask() -> Any:
 
 
 @contextlib.contextmanager
-def call_context(training: bool | None = None, batch_mask: Any = None) -> Iterator[CallContext]:
-    """Open a context (nested contexts inherit ``training`` and ``batch_mask`` when given None)."""
+def call_context(training: bool | None = None, batch_mask: Any = None, isolated: bool = False
+                 ) -> Iterator[CallContext]:
+    """Open a context (nested contexts inherit ``training`` and ``batch_mask`` when given None). The losses of an
+    ``isolated`` one stay in it: a trace of its own (shape inference) must not hand them to the enclosing call."""
     outer = current()
     if training is None and outer is not None:
         training = outer.training
@@ -54,5 +56,5 @@ def call_context(training: bool | None = None, batch_mask: Any = None) -> Iterat
         yield ctx
     finally:
         _stack().pop()
-        if outer is not None:  # losses of a nested call belong to the enclosing call too
+        if outer is not None and not isolated:  # losses of a nested call belong to the enclosing call too
             outer.losses.extend(ctx.losses)

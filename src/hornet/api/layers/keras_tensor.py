@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from hornet.api.layers.call_context import call_context
 from hornet.ir import pytree
 from hornet.ir.dtypes import dtype as to_dtype
 from hornet.ir.errors import HornetError
@@ -154,7 +155,8 @@ def output_spec(layer: Any, args: Any, kwargs: Any) -> Any:
         return layer(*a, **k)
 
     try:
-        graph, out_tree = trace_with_tree(fn, specs, name=getattr(layer, "name", "layer"))
+        with call_context(isolated=True):  # the losses of this trace are symbolic tensors of this trace only
+            graph, out_tree = trace_with_tree(fn, specs, name=getattr(layer, "name", "layer"))
     except (HornetError, TypeError, ValueError, IndexError) as e:
         from hornet.api.layers.layer import with_layer_context
 

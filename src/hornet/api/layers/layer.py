@@ -22,6 +22,7 @@ import numpy as np
 from hornet.api.layers import call_context as ctx_mod
 from hornet.api.layers.dtype_policy import DTypePolicy, get_policy
 from hornet.api.layers.naming import snake_case, unique_name
+from hornet.api.layers.node_attributes import NodeAttribute
 from hornet.ir import pytree
 from hornet.ir.errors import HornetError, ShapeError
 from hornet.ir.tracer import SymbolicTensor
@@ -178,6 +179,11 @@ class Layer:
 
     trainable_variables = trainable_weights
     non_trainable_variables = non_trainable_weights
+
+    input = NodeAttribute("input")
+    output = NodeAttribute("output")
+    input_shape = NodeAttribute("input_shape")
+    output_shape = NodeAttribute("output_shape")
 
     @property
     def input_spec(self) -> Any:

@@ -41,6 +41,16 @@ class Functional(Model):
         self.built = True
 
     @property
+    def input(self) -> Any:
+        """The model's input KerasTensor(s), structured as given to ``Model(inputs, ...)``."""
+        return self._inputs_struct
+
+    @property
+    def output(self) -> Any:
+        """The model's output KerasTensor(s), structured as given to ``Model(..., outputs)``."""
+        return self._outputs_struct
+
+    @property
     def input_shape(self) -> Any:
         shapes = [t.shape for t in self.inputs]
         return shapes[0] if len(shapes) == 1 else shapes

@@ -90,14 +90,26 @@ class Sequential(Model):
         return self._functional.outputs if self._functional is not None else []
 
     @property
+    def input(self) -> Any:
+        return self._built_graph("input").input
+
+    @property
+    def output(self) -> Any:
+        return self._built_graph("output").output
+
+    def _built_graph(self, what: str) -> Any:
+        if self._functional is None:
+            raise AttributeError(f"Sequential '{self.name}' is not built yet, so it has no {what}; give it an "
+                                 "Input or call build(input_shape) first")
+        return self._functional
+
+    @property
     def input_shape(self) -> Any:
         return self._input_layer.batch_shape if self._input_layer is not None else None
 
     @property
     def output_shape(self) -> Any:
-        if self._functional is None:
-            raise AttributeError(f"Sequential '{self.name}' is not built yet, so it has no output shape")
-        return self._functional.output_shape
+        return self._built_graph("output shape").output_shape
 
     @property
     def output_names(self) -> list[str]:
