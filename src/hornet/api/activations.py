@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any, Callable, Mapping
 
 from hornet.api import ops
+from hornet.api.custom_objects import get_registered_name, is_registered, lookup
 
 
 def relu(x: Any, negative_slope: float = 0.0, max_value: float | None = None, threshold: float = 0.0) -> Any:
@@ -200,9 +201,12 @@ def serialize(activation: Any) -> Any:
     name = getattr(activation, "__name__", None)
     if name is not None and ALL_ACTIVATIONS.get(name) is activation:
         return name
+    if is_registered(activation):
+        return get_registered_name(activation)
     if hasattr(activation, "get_config"):
-        return {"module": "hornet.activations", "class_name": type(activation).__name__,
-                "config": activation.get_config(), "registered_name": None}
+        cls = type(activation)
+        return {"module": "hornet.activations", "class_name": cls.__name__, "config": activation.get_config(),
+                "registered_name": get_registered_name(cls) if is_registered(cls) else None}
     if name is not None and name != "<lambda>":
         # a custom function: stored by name; deserializing needs it in custom_objects
         return name
@@ -213,9 +217,9 @@ def serialize(activation: Any) -> Any:
 def deserialize(config: Any, custom_objects: Mapping[str, Any] | None = None) -> Callable[..., Any]:
     """The activation named by ``config`` (a name or a Keras-layout dict), looked up in ``custom_objects`` first."""
     if isinstance(config, Mapping):
-        name = config.get("registered_name") or config.get("class_name")
-        if custom_objects and name in custom_objects:
-            obj = custom_objects[name]
+        obj = lookup(config.get("registered_name"), custom_objects) or lookup(config.get("class_name"),
+                                                                              custom_objects)
+        if obj is not None:
             inner = config.get("config")
             if isinstance(obj, type):
                 return obj.from_config(inner) if hasattr(obj, "from_config") else obj(**(inner or {}))
@@ -225,9 +229,7 @@ def deserialize(config: Any, custom_objects: Mapping[str, Any] | None = None) ->
             return deserialize(inner, custom_objects)
         raise ValueError(f"Unknown activation: {config!r}; pass it in `custom_objects`")
     if isinstance(config, str):
-        if custom_objects and config in custom_objects:
-            return custom_objects[config]
-        fn = ALL_ACTIVATIONS.get(config)
+        fn = lookup(config, custom_objects) or ALL_ACTIVATIONS.get(config)
         if fn is None:
             raise ValueError(f"Unknown activation function: '{config}'. Expected one of {sorted(ALL_ACTIVATIONS)}, "
                              "or pass it in `custom_objects`.")

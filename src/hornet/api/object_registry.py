@@ -18,6 +18,8 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable, Collection, Mapping
 
+from hornet.api.custom_objects import lookup, visible
+
 
 class ObjectRegistry:
     """Serialize/deserialize/get for one kind of class-based object.
@@ -46,7 +48,7 @@ class ObjectRegistry:
 
     def deserialize(self, config: Any, custom_objects: Mapping[str, Any] | None = None) -> Any:
         if isinstance(config, str):
-            cls = (custom_objects or {}).get(config) or self.table.get(config)
+            cls = lookup(config, custom_objects) or self.table.get(config)
             if cls is None:
                 raise ValueError(f"Unknown {self.kind}: '{config}'. Expected one of {sorted(self.table)}, or pass "
                                  "it in `custom_objects`.")
@@ -57,8 +59,8 @@ class ObjectRegistry:
         name = config["class_name"]
         cls = None
         for key in (config.get("registered_name"), name):
-            if key and custom_objects and key in custom_objects:
-                cls = custom_objects[key]
+            cls = lookup(key, custom_objects)
+            if cls is not None:
                 break
         cls = cls or self.table.get(name) or self.aliases.get(name)
         if cls is None:
@@ -107,7 +109,7 @@ class CallableRegistry:
         return {"module": self.module, "class_name": "function", "config": name, "registered_name": name}
 
     def lookup(self, name: str, custom_objects: Mapping[str, Any] | None) -> Any:
-        table = {**self.table, **(custom_objects or {})}
+        table = {**self.table, **visible(custom_objects)}
         if name in table:
             return table[name]
         known = sorted(k for k in self.table if k[0].islower() and k not in self.hidden)

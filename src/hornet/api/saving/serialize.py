@@ -23,10 +23,11 @@ import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator, Mapping
 
+from hornet.api.custom_objects import (CustomObjectScope, get_registered_name, is_registered, lookup,
+                                       register_keras_serializable)
 from hornet.api.saving.file_errors import ModelFileError, short
 from hornet.ir.errors import HornetError
 
-_REGISTERED: dict[str, type] = {}
 _LOCAL = threading.local()
 _BUILTIN: dict[str, type] = {}
 # modules whose class names mean hornet's own classes (hornet-written and Keras-written files)
@@ -44,22 +45,6 @@ class UnknownClassError(ModelFileError):
         super().__init__(f"class {short(class_name)}{where} is not available: pass it in "
                          f"custom_objects={{{short(class_name)}: ...}}, or register it with "
                          f"hornet.saving.register_keras_serializable(){hint}", path=path)
-
-
-def register_keras_serializable(package: str = "Custom", name: str | None = None) -> Callable[[type], type]:
-    """Decorator registering a class so saved configs can name it (Keras's decorator of the same name)."""
-    def wrap(cls: type) -> type:
-        key = f"{package}>{name or cls.__name__}"
-        _REGISTERED[key] = cls
-        _REGISTERED.setdefault(name or cls.__name__, cls)
-        cls._registered_name = key  # type: ignore[attr-defined]
-        return cls
-
-    return wrap
-
-
-def get_registered_name(cls: type) -> str:
-    return getattr(cls, "_registered_name", cls.__name__)
 
 
 def builtin_layer_classes() -> Mapping[str, type]:
@@ -151,8 +136,8 @@ def find_class(class_name: Any, module: Any = None, custom_objects: Mapping[str,
                 raise ModelFileError(f"custom_objects[{key!r}] is {short(cls)}, not a {base.__name__} subclass",
                                      path=path)
             return cls
-    for key in keys:
-        cls = _REGISTERED.get(key)
+    for key in keys:  # custom_object_scope, then the registered and global objects
+        cls = lookup(key)
         if cls is not None and _is_subclass(cls, base):
             return cls
     builtin_module = module is None or module in _BUILTIN_MODULES or module.startswith(_BUILTIN_MODULE_PREFIXES)
@@ -173,9 +158,11 @@ def find_class(class_name: Any, module: Any = None, custom_objects: Mapping[str,
 
 
 def serialize_layer(layer: Any) -> dict[str, Any]:
+    """``{"module", "class_name", "config", "registered_name", "name"}``, as Keras writes a layer: the class's own
+    name in ``class_name``, the ``"package>name"`` of a registered class in ``registered_name``."""
     cls = type(layer)
-    return {"class_name": getattr(cls, "_registered_name", cls.__name__), "module": cls.__module__,
-            "config": layer.get_config(), "name": layer.name}
+    return {"module": cls.__module__, "class_name": cls.__name__, "config": layer.get_config(),
+            "registered_name": get_registered_name(cls) if is_registered(cls) else None, "name": layer.name}
 
 
 _WRAPPED = (HornetError, TypeError, ValueError, KeyError, IndexError, AttributeError, OverflowError,
@@ -206,7 +193,8 @@ def deserialize_layer(entry: Any, custom_objects: Mapping[str, Any] | None = Non
                      registered_name=entry.get("registered_name"), path=path)
     stack.append(_Frame(path, config, custom_objects, bool(safe_mode)))
     try:
-        return _from_config(cls, dict(config), custom_objects)
+        with CustomObjectScope(custom_objects):  # nested activations, initializers, ... see them too
+            return _from_config(cls, dict(config), custom_objects)
     except ModelFileError:
         raise
     except _WRAPPED as e:
