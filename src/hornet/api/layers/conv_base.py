@@ -15,6 +15,7 @@ from hornet.api import ops, regularizers
 from hornet.api.layers.layer import Layer, check_rank
 from hornet.api.layers.layer_objects import get_all, serialize_all, set_objects
 from hornet.ir.errors import ShapeError
+from hornet.api.settings import image_data_format
 
 DATA_FORMATS = ("channels_last", "channels_first")
 
@@ -61,7 +62,7 @@ def standardize_padding(padding: Any, allow_causal: bool = False) -> str:
 def standardize_data_format(data_format: Any) -> str:
     """``None`` is ``"channels_last"`` (the image data format); otherwise one of the two formats."""
     if data_format is None:
-        return "channels_last"
+        return image_data_format()
     fmt = str(data_format).lower()
     if fmt not in DATA_FORMATS:
         raise ValueError(f"The `data_format` argument must be one of {DATA_FORMATS}, "

@@ -13,6 +13,7 @@ from typing import Any, Sequence
 
 from hornet.api import ops, random, regularizers
 from hornet.api.layers.layer import Layer, check_rank
+from hornet.api.settings import image_data_format
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
 _SELU_SCALE = 1.0507009873554804934193349852946
@@ -44,7 +45,7 @@ def _check_noise_shape(noise_shape: Any) -> tuple[int | None, ...] | None:
 
 
 def _data_format(data_format: Any) -> str:
-    fmt = "channels_last" if data_format is None else str(data_format).lower()
+    fmt = image_data_format() if data_format is None else str(data_format).lower()
     if fmt not in ("channels_last", "channels_first"):
         raise ValueError("The `data_format` argument must be one of ('channels_last', 'channels_first'), received "
                          f"data_format={data_format!r}")

@@ -19,6 +19,7 @@ from hornet.api.ops.core import as_tensor, bind, constant, fmt_shape, to_float, 
 from hornet.ir.dtypes import DType, result_type
 from hornet.ir.errors import HornetError, ShapeError
 from hornet.ir.symbolic import Dim, dim_mul, is_symbolic
+from hornet.api.settings import image_data_format
 
 __all__ = ["conv", "depthwise_conv", "separable_conv", "conv_transpose", "max_pool", "average_pool",
            "adaptive_average_pool", "adaptive_max_pool", "depth_to_space", "space_to_depth"]
@@ -29,7 +30,7 @@ _FORMATS = ("channels_last", "channels_first")
 # ---- argument normalization ----------------------------------------------------------------------------------
 
 def _data_format(data_format: str | None, op: str) -> str:
-    fmt_ = "channels_last" if data_format is None else str(data_format).lower()
+    fmt_ = image_data_format() if data_format is None else str(data_format).lower()
     if fmt_ not in _FORMATS:
         raise HornetError(f"{op}: data_format must be one of {_FORMATS}, got {data_format!r}")
     return fmt_
