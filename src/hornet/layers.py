@@ -22,10 +22,15 @@ from hornet.api.layers.rnn import *  # noqa: F401,F403
 from hornet.api.layers.wrappers import *  # noqa: F401,F403
 from hornet.api.layers.activation_layers import *  # noqa: F401,F403
 from hornet.api.layers.image_preprocessing import *  # noqa: F401,F403
+from hornet.api.layers.image_warp import *  # noqa: F401,F403
+from hornet.api.layers.image_mixing import *  # noqa: F401,F403
+from hornet.api.layers.image_boxes import *  # noqa: F401,F403
+from hornet.api.layers.pipeline import *  # noqa: F401,F403
 from hornet.api.layers.category import *  # noqa: F401,F403
 from hornet.api.layers.wrapper import Wrapper
 from hornet.api.layers.input_spec import InputSpec
 from hornet.api.layers.layer_serialization import deserialize, serialize
+from hornet.api.layers import image_boxes, image_mixing, image_warp, pipeline  # noqa: E402
 from hornet.api.layers import (activation_layers, attention, category, conv_transpose, convolutional,  # noqa: E402
                                core, depthwise, image_preprocessing, merging, normalization, pooling,
                                preprocessing, regularization, reshaping, rnn, wrappers)
@@ -34,5 +39,5 @@ __all__ = ["Layer", "Input", "InputLayer", "KerasTensor", "TensorOp", "Wrapper",
            "deserialize"] + [
     name for module in (core, regularization, reshaping, merging, preprocessing, convolutional, conv_transpose,
                         depthwise, pooling, normalization, attention, rnn, wrappers, activation_layers,
-                        image_preprocessing, category)
+                        image_preprocessing, image_warp, image_mixing, image_boxes, pipeline, category)
     for name in module.__all__]
