@@ -27,6 +27,9 @@ from hornet.api.layers.image_mixing import *  # noqa: F401,F403
 from hornet.api.layers.image_boxes import *  # noqa: F401,F403
 from hornet.api.layers.pipeline import *  # noqa: F401,F403
 from hornet.api.layers.category import *  # noqa: F401,F403
+from hornet.api.layers.hashing import *  # noqa: F401,F403
+from hornet.api.layers.lookup import *  # noqa: F401,F403
+from hornet.api.layers.text_vectorization import *  # noqa: F401,F403
 from hornet.api.layers.wrapper import Wrapper
 from hornet.api.layers.input_spec import InputSpec
 from hornet.api.layers.layer_serialization import deserialize, serialize
@@ -41,3 +44,5 @@ __all__ = ["Layer", "Input", "InputLayer", "KerasTensor", "TensorOp", "Wrapper",
                         depthwise, pooling, normalization, attention, rnn, wrappers, activation_layers,
                         image_preprocessing, image_warp, image_mixing, image_boxes, pipeline, category)
     for name in module.__all__]
+from hornet.api.layers import hashing, lookup, text_vectorization  # noqa: E402
+__all__ += hashing.__all__ + lookup.__all__ + text_vectorization.__all__
