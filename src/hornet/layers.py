@@ -27,6 +27,7 @@ from hornet.api.layers.image_mixing import *  # noqa: F401,F403
 from hornet.api.layers.image_boxes import *  # noqa: F401,F403
 from hornet.api.layers.pipeline import *  # noqa: F401,F403
 from hornet.api.layers.category import *  # noqa: F401,F403
+from hornet.api.layers.spectrogram import *  # noqa: F401,F403
 from hornet.api.layers.hashing import *  # noqa: F401,F403
 from hornet.api.layers.lookup import *  # noqa: F401,F403
 from hornet.api.layers.text_vectorization import *  # noqa: F401,F403
@@ -46,3 +47,5 @@ __all__ = ["Layer", "Input", "InputLayer", "KerasTensor", "TensorOp", "Wrapper",
     for name in module.__all__]
 from hornet.api.layers import hashing, lookup, text_vectorization  # noqa: E402
 __all__ += hashing.__all__ + lookup.__all__ + text_vectorization.__all__
+from hornet.api.layers import spectrogram  # noqa: E402
+__all__ += spectrogram.__all__

@@ -2,7 +2,7 @@
 import importlib as _importlib
 
 _MODULES = ("core", "creation", "math", "logic", "shape_ops", "indexing", "reductions", "linalg", "nn", "conv",
-            "normalization", "losses", "attention", "control_flow", "autodiff")
+            "normalization", "losses", "attention", "control_flow", "autodiff", "fourier", "signal")
 
 __all__: list[str] = []
 for _name in _MODULES:
