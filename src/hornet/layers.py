@@ -28,6 +28,11 @@ from hornet.api.layers.image_boxes import *  # noqa: F401,F403
 from hornet.api.layers.pipeline import *  # noqa: F401,F403
 from hornet.api.layers.category import *  # noqa: F401,F403
 from hornet.api.layers.spectrogram import *  # noqa: F401,F403
+from hornet.api.layers.conv_lstm import *  # noqa: F401,F403
+from hornet.api.layers.grouped_query_attention import *  # noqa: F401,F403
+from hornet.api.layers.reversible_embedding import *  # noqa: F401,F403
+from hornet.api.layers.spectral_normalization import *  # noqa: F401,F403
+from hornet.api.layers.ternary_dense import *  # noqa: F401,F403
 from hornet.api.layers.hashing import *  # noqa: F401,F403
 from hornet.api.layers.lookup import *  # noqa: F401,F403
 from hornet.api.layers.text_vectorization import *  # noqa: F401,F403
@@ -49,3 +54,7 @@ from hornet.api.layers import hashing, lookup, text_vectorization  # noqa: E402
 __all__ += hashing.__all__ + lookup.__all__ + text_vectorization.__all__
 from hornet.api.layers import spectrogram  # noqa: E402
 __all__ += spectrogram.__all__
+from hornet.api.layers import (conv_lstm, grouped_query_attention, reversible_embedding,  # noqa: E402
+                               spectral_normalization, ternary_dense)
+__all__ += [name for module in (conv_lstm, grouped_query_attention, reversible_embedding, spectral_normalization,
+                                ternary_dense) for name in module.__all__]
