@@ -19,8 +19,40 @@ from hornet.api.layers.layer_objects import set_objects
 from hornet.api.random import SeedGenerator, dropout as random_dropout
 
 
-def _static(shape: Sequence[Any]) -> tuple[Any, ...]:
+def static_shape(shape: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(d if isinstance(d, int) else None for d in shape)
+
+
+def combined_attention_mask(query: Any, value: Any, query_mask: Any, value_mask: Any, key_mask: Any,
+                            attention_mask: Any, use_causal_mask: bool, sliding_window: int | None = None) -> Any:
+    """The (batch, T, S) boolean mask combining padding masks, the causal/sliding-window bands and
+    ``attention_mask`` (None when there is nothing to mask); shared by the multi-head and grouped-query layers."""
+    parts = []
+    if query_mask is not None:
+        parts.append(ops.expand_dims(ops.cast(query_mask, "bool"), -1))
+    for m in (value_mask, key_mask):
+        if m is not None:
+            parts.append(ops.expand_dims(ops.cast(m, "bool"), -2))
+    if use_causal_mask or sliding_window is not None:
+        rows = ops.reshape(ops.arange(ops.shape(query)[1], dtype="int32"), (1, -1, 1))
+        cols = ops.reshape(ops.arange(ops.shape(value)[1], dtype="int32"), (1, 1, -1))
+        if use_causal_mask:
+            parts.append(ops.greater_equal(rows, cols))
+        if sliding_window is not None:
+            parts.append(ops.less(ops.abs(rows - cols), sliding_window))
+    if attention_mask is not None:
+        parts.append(ops.cast(attention_mask, "bool"))
+    if not parts:
+        return None
+    mask = parts[0]
+    for p in parts[1:]:
+        mask = ops.logical_and(mask, p)
+    return mask
+
+
+def query_mask_of(previous_mask: Any) -> Any:
+    """An attention layer's output mask: the query's (the first of the input masks)."""
+    return previous_mask[0] if isinstance(previous_mask, (list, tuple)) else previous_mask
 
 
 class _Projection(Layer):
@@ -132,7 +164,7 @@ class MultiHeadAttention(Layer):
     def _build_from(self, query_shape: Any, value_shape: Any, key_shape: Any = None) -> None:
         key_shape = value_shape if key_shape is None else key_shape
         q_rank, v_rank, k_rank = len(query_shape), len(value_shape), len(key_shape)
-        if tuple(_static(value_shape))[1:-1] != tuple(_static(key_shape))[1:-1]:
+        if tuple(static_shape(value_shape))[1:-1] != tuple(static_shape(key_shape))[1:-1]:
             raise ValueError(f"{self.name}: all dims of `value` and `key` but the last must match, got value shape "
                              f"{tuple(value_shape)} and key shape {tuple(key_shape)}")
         if q_rank < 3 or q_rank != v_rank:
@@ -172,9 +204,9 @@ class MultiHeadAttention(Layer):
              training: Any = None, use_causal_mask: bool = False) -> Any:
         key = value if key is None else key
         if not self._built_from_shapes:
-            self._build_from(_static(query.shape), _static(value.shape), _static(key.shape))
-        mask = self._attention_mask(query, value, query_mask, value_mask, key_mask, attention_mask,
-                                    use_causal_mask)
+            self._build_from(static_shape(query.shape), static_shape(value.shape), static_shape(key.shape))
+        mask = combined_attention_mask(query, value, query_mask, value_mask, key_mask, attention_mask,
+                                       use_causal_mask, self.sliding_window)
         gate = self._gate_dense(query) if self.use_gate else None
         q = self._query_dense(query) * (1.0 / math.sqrt(float(self.key_dim)))
         k = self._key_dense(key)
@@ -196,34 +228,8 @@ class MultiHeadAttention(Layer):
         out = self._output_dense(out)
         return (out, probs) if return_attention_scores else out
 
-    def _attention_mask(self, query: Any, value: Any, query_mask: Any, value_mask: Any, key_mask: Any,
-                        attention_mask: Any, use_causal_mask: bool) -> Any:
-        """The (batch, T, S) boolean mask combining padding masks, the causal/sliding-window bands and
-        ``attention_mask`` (None when there is nothing to mask)."""
-        parts = []
-        if query_mask is not None:
-            parts.append(ops.expand_dims(ops.cast(query_mask, "bool"), -1))
-        for m in (value_mask, key_mask):
-            if m is not None:
-                parts.append(ops.expand_dims(ops.cast(m, "bool"), -2))
-        if use_causal_mask or self.sliding_window is not None:
-            rows = ops.reshape(ops.arange(ops.shape(query)[1], dtype="int32"), (1, -1, 1))
-            cols = ops.reshape(ops.arange(ops.shape(value)[1], dtype="int32"), (1, 1, -1))
-            if use_causal_mask:
-                parts.append(ops.greater_equal(rows, cols))
-            if self.sliding_window is not None:
-                parts.append(ops.less(ops.abs(rows - cols), self.sliding_window))
-        if attention_mask is not None:
-            parts.append(ops.cast(attention_mask, "bool"))
-        if not parts:
-            return None
-        mask = parts[0]
-        for p in parts[1:]:
-            mask = ops.logical_and(mask, p)
-        return mask
-
     def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
-        return previous_mask[0] if isinstance(previous_mask, (list, tuple)) else previous_mask
+        return query_mask_of(previous_mask)
 
     def compute_output_shape(self, query_shape: Any, value_shape: Any = None, key_shape: Any = None) -> Any:
         out = self._output_shape or (query_shape[-1],)

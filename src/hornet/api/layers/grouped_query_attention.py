@@ -12,19 +12,16 @@ biases (a gate like the query between them with ``use_gate``), then attention_ou
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from typing import Any
 
 from hornet.api import constraints, initializers, ops, regularizers
+from hornet.api.layers.attention import static_shape, combined_attention_mask, query_mask_of
 from hornet.api.layers.core import EinsumDense
 from hornet.api.layers.layer import Layer
 from hornet.api.layers.layer_objects import set_objects
 from hornet.api.layers.naming import unique_name
 from hornet.api.random import SeedGenerator, dropout as random_dropout
 from hornet.ir.errors import ShapeError
-
-
-def _static(shape: Sequence[Any]) -> tuple[Any, ...]:
-    return tuple(d if isinstance(d, int) else None for d in shape)
 
 
 def _positive(name: str, value: Any, optional: bool = False) -> None:
@@ -107,7 +104,7 @@ class GroupQueryAttention(Layer):
             if len(shape) != 3 or shape[-1] is None:
                 raise ShapeError(f"layer '{self.name}' (GroupQueryAttention) expects a rank-3 `{arg}` (batch, "
                                  f"seq_len, dim) with a known last dim, got shape {tuple(shape)}")
-        if _static(value_shape)[1] is not None and _static(key_shape)[1] is not None \
+        if static_shape(value_shape)[1] is not None and static_shape(key_shape)[1] is not None \
                 and value_shape[1] != key_shape[1]:
             raise ValueError(f"layer '{self.name}' (GroupQueryAttention): `value` and `key` must have the same "
                              f"length, got value shape {tuple(value_shape)} and key shape {tuple(key_shape)}")
@@ -137,16 +134,16 @@ class GroupQueryAttention(Layer):
              training: Any = None, use_causal_mask: bool = False) -> Any:
         key = value if key is None else key
         if not self._built_from_shapes:
-            self._build_from(_static(query.shape), _static(value.shape), _static(key.shape))
+            self._build_from(static_shape(query.shape), static_shape(value.shape), static_shape(key.shape))
         for arg, x in (("query", query), ("value", value), ("key", key)):
             if len(x.shape) != 3:
                 raise ShapeError(f"layer '{self.name}' (GroupQueryAttention) expects a rank-3 `{arg}` (batch, "
-                                 f"seq_len, dim), got shape {_static(x.shape)}")
+                                 f"seq_len, dim), got shape {static_shape(x.shape)}")
         if return_attention_scores and self._flash_attention:
             raise ValueError(f"layer '{self.name}' (GroupQueryAttention): attention scores can't be returned with "
                              "flash_attention=True")
-        mask = self._attention_mask(query, value, query_mask, value_mask, key_mask, attention_mask,
-                                    use_causal_mask)
+        mask = combined_attention_mask(query, value, query_mask, value_mask, key_mask, attention_mask,
+                                       use_causal_mask, self.sliding_window)
         gate = self._gate_dense(query) if self.use_gate else None
         q = self._query_dense(query)
         k = self._key_dense(key)
@@ -175,34 +172,8 @@ class GroupQueryAttention(Layer):
         weights = random_dropout(probs, self.dropout, seed=self.seed_generator) if dropping else probs
         return ops.einsum("buqk,bkuh->bquh", weights, v), probs
 
-    def _attention_mask(self, query: Any, value: Any, query_mask: Any, value_mask: Any, key_mask: Any,
-                        attention_mask: Any, use_causal_mask: bool) -> Any:
-        """The (batch, T, S) boolean mask combining padding masks, the causal/sliding-window bands and
-        ``attention_mask`` (None when there is nothing to mask)."""
-        parts = []
-        if query_mask is not None:
-            parts.append(ops.expand_dims(ops.cast(query_mask, "bool"), -1))
-        for m in (value_mask, key_mask):
-            if m is not None:
-                parts.append(ops.expand_dims(ops.cast(m, "bool"), -2))
-        if use_causal_mask or self.sliding_window is not None:
-            rows = ops.reshape(ops.arange(ops.shape(query)[1], dtype="int32"), (1, -1, 1))
-            cols = ops.reshape(ops.arange(ops.shape(value)[1], dtype="int32"), (1, 1, -1))
-            if use_causal_mask:
-                parts.append(ops.greater_equal(rows, cols))
-            if self.sliding_window is not None:
-                parts.append(ops.less(ops.abs(rows - cols), self.sliding_window))
-        if attention_mask is not None:
-            parts.append(ops.cast(attention_mask, "bool"))
-        if not parts:
-            return None
-        mask = parts[0]
-        for p in parts[1:]:
-            mask = ops.logical_and(mask, p)
-        return mask
-
     def compute_mask(self, inputs: Any, previous_mask: Any = None) -> Any:
-        return previous_mask[0] if isinstance(previous_mask, (list, tuple)) else previous_mask
+        return query_mask_of(previous_mask)
 
     def compute_output_shape(self, query_shape: Any, value_shape: Any = None, key_shape: Any = None) -> Any:
         value_shape = query_shape if value_shape is None else value_shape
