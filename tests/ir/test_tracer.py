@@ -60,3 +60,19 @@ def test_symbolic_tensor_metadata():
     assert x.shape == ("batch", 4) and x.dtype == "int8" and x.ndim == 2
     with pytest.raises(TracerError, match="symbolic"):
         len(x)
+
+
+def test_nodes_carry_the_layer_scope_and_it_survives_serialization():
+    from hornet.ir.graph import Graph
+    from hornet.ir.tracer import name_scope
+
+    def f(x):
+        with name_scope("model"):
+            y = bind("neg", x)
+            with name_scope("dense"):
+                return bind("exp", y)
+
+    g = trace(f, TensorSpec((2,), "float32"))
+    assert [(n.prim, n.scope) for n in g.nodes] == [("neg", "model"), ("exp", "model/dense")]
+    assert [n.scope for n in Graph.from_json(g.to_json()).nodes] == ["model", "model/dense"]
+    assert trace(lambda x: bind("neg", x), TensorSpec((2,), "float32")).nodes[0].scope is None

@@ -30,7 +30,8 @@ class Value:
 
 @dataclass(eq=False)
 class Node:
-    """One prim application. ``op`` is the user-facing op that emitted it (for errors and printing)."""
+    """One prim application. ``op`` is the user-facing op that emitted it and ``scope`` the path of the layers
+    being called when it was traced (``"sequential/dense_1"``); both are for errors, printing and export."""
 
     prim: str
     inputs: tuple[Value, ...]
@@ -38,6 +39,7 @@ class Node:
     outputs: tuple[Value, ...]
     regions: tuple["Graph", ...] = ()
     op: str | None = None
+    scope: str | None = None
 
     def __repr__(self) -> str:
         return f"Node({self.prim}, {len(self.inputs)} in, {len(self.outputs)} out)"

@@ -114,7 +114,8 @@ def _encode_graph(graph: Graph, path: str) -> dict[str, Any]:
         ins = [ref(v, f"{where}.inputs[{k}]") for k, v in enumerate(node.inputs)]
         nodes.append({"prim": node.prim, "op": node.op, "inputs": ins, "outputs": [define(v) for v in node.outputs],
                       "attrs": _encode_attrs(prim, node.attrs, f"{where}.attrs"),
-                      "regions": [_encode_graph(r, f"{where}.regions[{k}]") for k, r in enumerate(node.regions)]})
+                      "regions": [_encode_graph(r, f"{where}.regions[{k}]") for k, r in enumerate(node.regions)],
+                      **({"scope": node.scope} if node.scope is not None else {})})
     outputs = [ref(v, f"{path}.outputs[{k}]") for k, v in enumerate(graph.outputs)]
     _check_json(graph.metadata, f"{path}.metadata", 0)
     return {"name": graph.name, "inputs": inputs, "constants": constants, "nodes": nodes, "outputs": outputs,
@@ -363,7 +364,7 @@ def _decode_array(data: Any, t: TensorType, path: str) -> np.ndarray:
 
 
 def _decode_node(obj: Any, path: str, scope: _Scope, depth: int) -> Node:
-    _fields(obj, path, ("prim", "op", "inputs", "outputs", "attrs", "regions"))
+    _fields(obj, path, ("prim", "op", "inputs", "outputs", "attrs", "regions"), ("scope",))
     name = _typed(obj["prim"], str, f"{path}.prim")
     prim = PRIMITIVES.get(name)
     if prim is None:
@@ -377,7 +378,10 @@ def _decode_node(obj: Any, path: str, scope: _Scope, depth: int) -> Node:
         attrs = _decode_attrs(prim, obj["attrs"], f"{path}.attrs")
         regions = tuple(_decode_graph(r, f"{path}.regions[{k}]", depth + 1)
                         for k, r in enumerate(_typed(obj["regions"], list, f"{path}.regions")))
-        node = Node(name, inputs, attrs, (), regions, op)
+        scope_path = obj.get("scope")
+        if scope_path is not None:
+            _typed(scope_path, str, f"{path}.scope")
+        node = Node(name, inputs, attrs, (), regions, op, scope_path)
         outs = []
         for k, item in enumerate(_typed(obj["outputs"], list, f"{path}.outputs")):
             v, _ = scope.define(item, f"{path}.outputs[{k}]")

@@ -227,7 +227,8 @@ class Trace:
                regions: tuple[Graph, ...] = ()) -> Any:
         values = tuple(self.as_value(x) for x in inputs)
         out_types = infer_types(prim, [v.type for v in values], attrs, op, regions)
-        node = Node(prim.name, values, attrs, (), regions, op)
+        scopes = name_scopes()
+        node = Node(prim.name, values, attrs, (), regions, op, "/".join(scopes) if scopes else None)
         node.outputs = tuple(Value(t, node) for t in out_types)
         self.graph.nodes.append(node)
         outs = tuple(SymbolicTensor(v, self) for v in node.outputs)
@@ -235,6 +236,25 @@ class Trace:
 
 
 _STATE = threading.local()
+
+
+def name_scopes() -> list[str]:
+    """The names of the layers being called on this thread, outermost first (recorded as ``Node.scope``)."""
+    scopes = getattr(_STATE, "scopes", None)
+    if scopes is None:
+        scopes = _STATE.scopes = []
+    return scopes
+
+
+@contextlib.contextmanager
+def name_scope(name: str) -> Iterator[None]:
+    """Nodes traced inside carry ``name`` in their scope path: ``with name_scope("dense_1"): ...``."""
+    scopes = name_scopes()
+    scopes.append(name)
+    try:
+        yield
+    finally:
+        scopes.pop()
 
 
 def trace_stack() -> list[Trace]:

@@ -25,7 +25,7 @@ from hornet.api.layers.naming import snake_case, unique_name
 from hornet.api.layers.node_attributes import NodeAttribute
 from hornet.ir import pytree
 from hornet.ir.errors import HornetError, ShapeError
-from hornet.ir.tracer import SymbolicTensor
+from hornet.ir.tracer import SymbolicTensor, name_scope
 from hornet.runtime.variables import Variable
 
 _BASE_KWARGS = ("trainable", "dtype", "autocast", "name", "input_shape", "input_dim", "batch_input_shape",
@@ -327,7 +327,7 @@ class Layer:
         if outer is None:  # a top-level call: the losses of the previous one are dropped, as in Keras
             for layer in self._flatten_layers():
                 layer._losses.clear()
-        with ctx_mod.call_context(training):
+        with ctx_mod.call_context(training), name_scope(self.name):
             outputs = self.call(*args, **kwargs)
         if self.activity_regularizer is not None:
             from hornet import ops

@@ -3,7 +3,7 @@ trace to the graph stored in ``forward.json`` (which a process without the model
 CLI exports). Otherwise the same file would compute different things depending on what the loading process
 imported.
 
-Graphs are compared without their names and op labels (auto-generated layer names may differ between
+Graphs are compared without their names, op labels and layer scopes (auto-generated layer names may differ between
 processes). A mismatch is an error when every class is hornet's own and the file was saved by this hornet
 version; otherwise (custom classes whose code may have changed since, or another hornet version whose
 decompositions may differ) it is a warning, and the rebuilt model is used.
@@ -19,7 +19,7 @@ from typing import Any
 from hornet.api.saving.file_errors import ModelFileError
 from hornet.ir.tracer import trace_function
 
-_UNLABELLED = ("op", "name", "metadata")
+_UNLABELLED = ("op", "scope", "name", "metadata")
 
 
 def canonical(value: Any) -> Any:

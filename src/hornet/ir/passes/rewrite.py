@@ -51,7 +51,7 @@ class GraphCopier:
         """Copy ``node`` with its inputs substituted; its old outputs map to the new ones."""
         inputs = tuple(self.lookup(v) for v in node.inputs)
         new = Node(node.prim, inputs, dict(node.attrs), (), tuple(node.regions if regions is None else regions),
-                   node.op)
+                   node.op, node.scope)
         new.outputs = tuple(Value(v.type, new, v.name) for v in node.outputs)
         self.graph.nodes.append(new)
         for old, nv in zip(node.outputs, new.outputs):
