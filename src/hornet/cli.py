@@ -1,97 +1,54 @@
-"""The ``hornet`` command: inspect and compile serialized hornet graphs and saved models.
+"""The ``hornet`` command: export models to deployable formats, inspect models and artifacts, run them.
 
-    hornet inspect model.graph.json             # the IR as text, with prim counts
-    hornet compile model.graph.json -o out/     # StableHLO text + a serialized jax.export artifact
-    hornet compile model.hornet -o out/         # a saved model's forward pass, weights baked in
+    hornet compile examples/digits.py:make_model -o out/     # out/<format>/ for every format, each checked
+    hornet compile model.hornet -o out/ --format onnx,torch
+    hornet inspect out/onnx                                  # a verified artifact's signature and files
+    hornet inspect model.hornet --ir                         # signatures, parameters, prims, the IR text
+    hornet run out/onnx --input x.npy -o y.npy               # an artifact on its own framework
+
+Exit codes: 0 success, 2 a wrong argument, 1 a failure; errors are one message, never a traceback.
 """
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from pathlib import Path
 from typing import Sequence
 
+from hornet.commands import compile_command, inspect_command, run_command
+from hornet.commands.usage import UsageError
+from hornet.export.formats import MissingFrameworkError, UnknownFormatError
+from hornet.export.loaders.artifact_manifest import ArtifactError
 from hornet.ir.errors import HornetError
 
 
-class UsageError(HornetError):
-    """A wrong command-line argument (exit code 2)."""
+def _model_forward(path: str):  # the inference graph of a model file, weights as constants
+    from hornet.export.program import InferenceProgram
 
-
-def _load(path: str):
-    from hornet.ir.graph import Graph
-
-    p = Path(path)
-    if not p.is_file():
-        raise UsageError(f"{path}: no such file")
-    if p.suffix in (".hornet", ".keras"):
-        return _model_forward(path)
-    from hornet.ir.serialize import MAX_TEXT_SIZE
-
-    if p.stat().st_size > MAX_TEXT_SIZE:
-        raise HornetError(f"{path}: {p.stat().st_size} bytes is larger than a graph file may be ({MAX_TEXT_SIZE})")
-    return Graph.from_json(p.read_bytes())
-
-
-def _model_forward(path: str):
-    """The inference graph of a saved model, its variables turned into constants (no Python classes needed)."""
-    from hornet.api.saving.graph_model import GraphModel
-    from hornet.api.saving.model_file import read_entries
-
-    model = GraphModel.from_entries(read_entries(path), path, missing="")
-    graph = model.graph
-    n = len(model.input_specs)
-    for value, array in zip(graph.inputs[n:], model._state):
-        graph.constants[value] = array
-    graph.inputs = graph.inputs[:n]
-    return graph
-
-
-def _inspect(args: argparse.Namespace) -> int:
-    graph = _load(args.graph)
-    print(graph)
-    counts = graph.prim_counts()
-    print(f"\n{sum(counts.values())} nodes, {len(graph.constants)} constants; prims: "
-          + ", ".join(f"{k}×{v}" for k, v in sorted(counts.items())))
-    return 0
-
-
-def _compile(args: argparse.Namespace) -> int:
-    from hornet.runtime.backend import get_backend
-
-    graph = _load(args.graph)
-    lowered = get_backend("jax").lower(graph)
-    out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
-    stem = Path(args.graph).name.removesuffix(".json").removesuffix(".graph").removesuffix(".hornet")
-    (out / f"{stem}.mlir").write_text(lowered.as_text())
-    (out / f"{stem}.jax_export").write_bytes(lowered.serialize())
-    print(f"wrote {out / (stem + '.mlir')} and {out / (stem + '.jax_export')}")
-    return 0
+    return InferenceProgram.from_model_file(path).folded()
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hornet", description="Inspect and compile hornet graphs.")
+    parser = argparse.ArgumentParser(prog="hornet", description="Export, inspect and run hornet models.")
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("inspect", help="print a serialized graph as readable IR")
-    p.add_argument("graph", help="a .graph.json file written by Graph.to_json(), or a .hornet model file")
-    p.set_defaults(run=_inspect)
-    p = sub.add_parser("compile", help="lower a serialized graph to StableHLO and a jax.export artifact")
-    p.add_argument("graph", help="a .graph.json file written by Graph.to_json(), or a .hornet model file")
-    p.add_argument("-o", "--output", default=".", help="output folder (default: current folder)")
-    p.set_defaults(run=_compile)
+    for command in (compile_command, inspect_command, run_command):
+        command.add_parser(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # this command's own process: TF's start-up chatter off
     try:
         return args.run(args)
-    except UsageError as e:
+    except (UsageError, UnknownFormatError, MissingFrameworkError) as e:
         print(f"hornet {args.command}: error: {e}", file=sys.stderr)
         return 2
-    except (HornetError, OSError) as e:  # every loader error is a HornetError: no traceback for a bad file
+    except (HornetError, ArtifactError, OSError, ValueError, TypeError) as e:  # loader errors name the file
         print(f"hornet {args.command}: error: {e}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"hornet {args.command}: interrupted", file=sys.stderr)
         return 1
 
 

@@ -32,8 +32,9 @@ def abstract_inputs(graph: Graph) -> list[jax.ShapeDtypeStruct]:
 class JaxLowered:
     """``hornet.jit(fn).lower(*specs)`` on JAX: ``.graph`` (hornet IR), ``.as_text()`` (StableHLO MLIR)."""
 
-    def __init__(self, graph: Graph):
+    def __init__(self, graph: Graph, platforms: tuple[str, ...] | None = None):
         self.graph = graph
+        self.platforms = platforms  # None: the current JAX platform only
         self._exported: Any = None
 
     @property
@@ -42,7 +43,7 @@ class JaxLowered:
         if self._exported is None:
             fn = jax.jit(jax_lowering.to_function(self.graph))
             with exact_types():
-                self._exported = jax_export.export(fn)(*abstract_inputs(self.graph))
+                self._exported = jax_export.export(fn, platforms=self.platforms)(*abstract_inputs(self.graph))
         return self._exported
 
     def as_text(self) -> str:

@@ -165,10 +165,20 @@ class Model(Trainer, Layer):
 
         load_weights(self, filepath, skip_mismatch=skip_mismatch)
 
-    def export(self, filepath: str, format: str = "hornet", **kwargs: Any) -> None:
-        from hornet.api.saving.model_file import save_model
+    def export(self, filepath: str, format: str = "tf_saved_model", verbose: Any = None, **kwargs: Any) -> None:
+        """Write a deployable artifact folder at ``filepath``: ``"tf_saved_model"`` (Keras's default),
+        ``"onnx"``, ``"torch"`` (``torch.export``), ``"stablehlo"`` or ``"hornet"``, with a ``manifest.json``.
+        The batch dim stays dynamic; the artifact loads with its framework's own loader, without hornet.
 
-        save_model(self, filepath, overwrite=True)
+        >>> model.export("served", format="onnx")      # doctest: +SKIP
+        """
+        from hornet.export import export_model
+
+        if kwargs:
+            raise TypeError(f"export() got unexpected arguments {sorted(kwargs)}")
+        manifest = export_model(self, filepath, format)
+        if verbose:
+            print(f"Saved a '{manifest['format']}' artifact at {filepath}")
 
 
 __all__ = ["Model"]

@@ -34,6 +34,7 @@ class GraphModel:
         self._state = state
         self.missing = missing
         self.name = name
+        self.filepath: str | None = None  # the model file it was read from
         self._compiled: Any = None
 
     @classmethod
@@ -67,7 +68,9 @@ class GraphModel:
             _check_signature(graph, leaves, out_tree, state)
         name = forward["graph"].get("name", "model") if isinstance(forward["graph"], dict) else "model"
         specs = [{"shape": list(shape), "dtype": dtype} for shape, dtype in leaves]
-        return cls(graph, in_tree, specs, out_tree, state, missing, str(name)[:256])
+        model = cls(graph, in_tree, specs, out_tree, state, missing, str(name)[:256])
+        model.filepath = filepath
+        return model
 
     def _run(self, leaves: list[Any]) -> Any:
         from hornet.runtime.backend import current_backend
@@ -106,6 +109,14 @@ class GraphModel:
             real = batch.num_real
             pieces.append([to_numpy(a)[:real] for a in pytree.flatten(out)[0]])
         return pytree.unflatten(self._out_tree, [np.concatenate(p) for p in zip(*pieces)])
+
+    def export(self, filepath: str, format: str = "tf_saved_model", **kwargs: Any) -> None:
+        """Write a deployable artifact from the saved IR (see ``Model.export``)."""
+        from hornet.export import export_model
+
+        if kwargs:
+            raise TypeError(f"export() got unexpected arguments {sorted(kwargs)}")
+        export_model(self, filepath, format)
 
     def get_weights(self) -> list[np.ndarray]:
         return [a.copy() for a in self._state]

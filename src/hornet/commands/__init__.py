@@ -1,0 +1,1 @@
+"""The ``hornet`` command's subcommands, one module each; ``hornet.cli`` parses the arguments."""
