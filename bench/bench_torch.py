@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import tempfile
-import threading
 import time
 from typing import Any, Callable
 
@@ -42,34 +40,7 @@ import torch  # noqa: E402
 import hornet  # noqa: E402
 from hornet.runtime.backend import get_backend  # noqa: E402
 
-RNG = np.random.default_rng(0)
-
-
-def data(kind: str, n: int) -> tuple[np.ndarray, np.ndarray]:
-    y = RNG.integers(0, 10, n).astype("int64")
-    if kind == "transformer":
-        return RNG.integers(0, 1000, (n, 32)).astype("int64"), y
-    shape = {"mlp": (784,), "cnn": (28, 28, 1), "lstm": (20, 16)}[kind]
-    return RNG.normal(size=(n, *shape)).astype("float32"), y
-
-
-def build(lib: Any, kind: str) -> Any:
-    L = lib.layers
-    if kind == "mlp":
-        return lib.Sequential([lib.Input((784,)), L.Dense(512, activation="relu"), L.Dense(512, activation="relu"),
-                               L.Dense(10)])
-    if kind == "lstm":
-        return lib.Sequential([lib.Input((20, 16)), L.LSTM(64), L.Dense(10)])
-    if kind == "transformer":
-        tokens = lib.Input((32,), dtype="int32")
-        h = L.Embedding(1000, 64)(tokens)
-        h = L.LayerNormalization()(L.Add()([h, L.MultiHeadAttention(4, 16)(h, h)]))
-        h = L.LayerNormalization()(L.Add()([h, L.Dense(64)(L.Dense(128, activation="relu")(h))]))
-        return lib.Model(tokens, L.Dense(10)(L.GlobalAveragePooling1D()(h)))
-    return lib.Sequential([lib.Input((28, 28, 1)), L.Conv2D(32, 3, activation="relu"),
-                           L.Conv2D(64, 3, activation="relu"), L.MaxPooling2D(2), L.Flatten(),
-                           L.Dense(128, activation="relu"), L.Dense(10)])
-
+from bench_models import build, data, keras_like, median_ms  # noqa: E402
 
 class _Block(torch.nn.Module):
     def __init__(self) -> None:
@@ -108,40 +79,6 @@ def torch_model(kind: str) -> torch.nn.Module:
         return nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 512), nn.ReLU(), nn.Linear(512, 10))
     return nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.Conv2d(32, 64, 3), nn.ReLU(), nn.MaxPool2d(2),
                          nn.Flatten(), nn.Linear(64 * 12 * 12, 128), nn.ReLU(), nn.Linear(128, 10))
-
-
-def median_ms(fn: Callable[[], Any], repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1e3)
-    return statistics.median(times)
-
-
-def keras_like(lib: Any, kind: str, x: np.ndarray, y: np.ndarray, batch: int, steps: int, long_steps: int,
-               **compile_args: Any) -> dict[str, float]:
-    def fresh() -> Any:
-        model = build(lib, kind)
-        loss = lib.losses.SparseCategoricalCrossentropy(from_logits=True)
-        model.compile(optimizer=lib.optimizers.Adam(1e-3), loss=loss, **compile_args)
-        return model
-
-    model = fresh()
-    t = time.perf_counter()
-    model.fit(x[:batch], y[:batch], batch_size=batch, epochs=1, verbose=0)
-    first = (time.perf_counter() - t) * 1e3
-    n = batch * steps
-    fit = median_ms(lambda: model.fit(x[:n], y[:n], batch_size=batch, epochs=1, verbose=0, shuffle=False), 3)
-    predict = median_ms(lambda: model.predict(x[:1], verbose=0), 30)
-    model = fresh()
-    t = time.perf_counter()
-    model.fit(x[:n], y[:n], batch_size=batch, epochs=long_steps // steps, verbose=0, shuffle=False)
-    long = time.perf_counter() - t
-    for thread in threading.enumerate():  # a background compile still running must not slow the next column
-        if thread.name == "hornet-inductor":
-            thread.join()
-    return {"fit": fit / steps, "first": first, "predict": predict, "long": long}
 
 
 def plain_torch(kind: str, x: np.ndarray, y: np.ndarray, batch: int, steps: int, long_steps: int,

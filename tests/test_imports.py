@@ -1,4 +1,5 @@
-"""Import hygiene: the IR needs no framework; the JAX backend pulls in neither torch nor TensorFlow."""
+"""Import hygiene: the IR needs no framework; the JAX backend pulls in neither torch nor TensorFlow, the torch
+backend neither JAX nor TensorFlow, and the TensorFlow backend (which runs JAX-lowered StableHLO) no torch."""
 import subprocess
 import sys
 import textwrap
@@ -85,3 +86,26 @@ def test_hornet_on_jax_keeps_64_bit_types_without_changing_the_process_wide_x64_
               jax.config.jax_enable_x64, jnp.ones(2).dtype)
     """))
     assert out.split() == ["int64", "float64", "True", "True", "False", "float32"]
+
+
+def test_tensorflow_backend_fits_predicts_and_saves_without_torch(tmp_path):
+    out = run(textwrap.dedent(f"""
+        import os, sys
+        os.environ["HORNET_BACKEND"] = "tensorflow"
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+        import numpy as np
+        import tensorflow as tf
+        import hornet
+        from hornet import layers, ops
+        assert isinstance(ops.add(tf.ones((2, 2)), tf.ones((2, 2))), tf.Tensor)
+        model = hornet.Sequential([hornet.Input((4,)), layers.Dense(3, activation="relu"), layers.Dense(2)])
+        model.compile(optimizer="adam", loss="mse")
+        x, y = np.ones((9, 4), "float32"), np.zeros((9, 2), "float32")
+        model.fit(x, y, epochs=2, batch_size=4, verbose=0)
+        assert model.compile_stats["train"] == 1, model.compile_stats
+        model.predict(x, verbose=0)
+        model.save({str(tmp_path / "m.hornet")!r})
+        hornet.saving.load_model({str(tmp_path / "m.hornet")!r}).predict(x, verbose=0)
+        print(hornet.backend.backend(), "torch" in sys.modules)
+    """))
+    assert out.split() == ["tensorflow", "False"]

@@ -16,7 +16,9 @@ import hornet.ops  # noqa: F401  registers the decompositions and VJP rules
 from helpers import LOWERINGS
 from hornet.ir.prims import PRIMITIVES
 
-_TABLE_MODULES = {"numpy": "hornet.lowering.numpy", "jax": "hornet.lowering.jax", "torch": "hornet.lowering.torch"}
+# the table each backend compiles with (TensorFlow runs the JAX lowering's StableHLO in XlaCallModule)
+_TABLE_MODULES = {"numpy": "hornet.lowering.numpy", "jax": "hornet.lowering.jax", "torch": "hornet.lowering.torch",
+                  "tensorflow": "hornet.lowering.jax"}
 
 
 def _table(backend: str) -> dict:

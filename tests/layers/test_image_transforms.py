@@ -37,7 +37,7 @@ def test_perspective_transform_matches_keras(keras):
     start = np.array([[0, 0], [9, 0], [0, 7], [9, 7]], "float32")
     end = start + start * np.random.default_rng(5).uniform(-0.3, 0.3, (4, 2)).astype("float32")
     close(it.perspective_transform(x, start, end, "bilinear", 3.0, data_format="channels_first"),
-          keras.ops.image.perspective_transform(x, start, end, "bilinear", 3.0, data_format="channels_first"))
+          keras.ops.image.perspective_transform(x, start, end, "bilinear", 3.0, data_format="channels_first"), atol=5e-4)  # float32 solves differ by backend
 
 
 def test_elastic_transform_matches_keras(keras):

@@ -14,20 +14,7 @@ from tensorflow.compiler.tf2xla.python import xla as tfxla
 from hornet.export.program import InferenceProgram
 from hornet.export.stablehlo import lowered
 from hornet.ir.errors import HornetError
-
-
-def check_version(exported: Any) -> None:
-    """Refuse a module whose calling convention this TensorFlow cannot run, naming both versions."""
-    need = exported.calling_convention_version
-    most = tfxla.call_module_maximum_supported_version()
-    if need > most:
-        raise HornetError(f"the StableHLO module uses calling convention version {need}, but TensorFlow "
-                          f"{tf.__version__} runs at most version {most}: install a newer tensorflow, or a jax "
-                          f"whose jax.export writes version <= {most}")
-
-
-def _tf_shape(shape: Any) -> tf.TensorShape:
-    return tf.TensorShape([d if isinstance(d, int) else None for d in shape])
+from hornet.runtime.tf_backend import call_module_attrs, tf_shape, unregistered_custom_calls
 
 
 class _Serving(tf.Module):
@@ -39,13 +26,8 @@ class _Serving(tf.Module):
                         for i in kept if i >= n]
         kept_inputs = [i for i in kept if i < n]
         out_names = [s.name for s in program.outputs]
-        attrs = dict(version=exported.calling_convention_version, module=exported.mlir_module_serialized,
-                     Tout=[tf.as_dtype(a.dtype) for a in exported.out_avals],
-                     Sout=[_tf_shape(a.shape) for a in exported.out_avals],
-                     platforms=[p.upper() for p in exported.platforms], function_list=[],
-                     has_token_input_output=False,
-                     disabled_checks=[str(c) for c in exported.disabled_safety_checks])
-        signature = [tf.TensorSpec(_tf_shape(s.shape), tf.as_dtype(s.dtype), name=s.name) for s in program.inputs]
+        attrs = call_module_attrs(exported)
+        signature = [tf.TensorSpec(tf_shape(s.shape), tf.as_dtype(s.dtype), name=s.name) for s in program.inputs]
 
         @tf.function(input_signature=signature, autograph=False)
         def serve(*inputs: tf.Tensor) -> dict[str, tf.Tensor]:
@@ -59,7 +41,11 @@ class _Serving(tf.Module):
 def write(program: InferenceProgram, folder: str) -> dict[str, Any]:
     low = lowered(program, folded=False)
     exported = low.exported
-    check_version(exported)
+    missing = unregistered_custom_calls(exported)
+    if missing:
+        raise HornetError(f"model '{program.name}' can't be a SavedModel: its StableHLO calls {', '.join(missing)} "
+                          "(JAX's CPU linear algebra), which TensorFlow's XLA does not provide; export it as "
+                          "'stablehlo', 'onnx' or 'torch' instead")
     module = _Serving(program, exported)
     tf.saved_model.save(module, folder, signatures={"serving_default": module.serve})
     return {"platforms": list(exported.platforms), "calling_convention_version": exported.calling_convention_version}

@@ -121,6 +121,7 @@ def _dtype_uncached(x: Any) -> DType:
         if name in DType.__members__:
             return DType[name]
         raise TypeError(f"unknown dtype {x!r}; hornet dtypes are {', '.join(d.value for d in DType)}")
+    x = getattr(x, "as_numpy_dtype", x)  # a framework dtype object naming its NumPy twin (TensorFlow's)
     try:
         nd = np.dtype(x)
     except TypeError:

@@ -31,6 +31,7 @@ _MODULES: dict[str, tuple[str, str | None]] = {
     "jax": ("hornet.runtime.jax_backend", "jax"),
     "numpy": ("hornet.runtime.numpy_backend", None),
     "torch": ("hornet.runtime.torch_backend", "torch"),
+    "tensorflow": ("hornet.runtime.tf_backend", "tensorflow"),
 }
 _LOADED: dict[str, "Backend"] = {}
 _DEFAULT: list[str | None] = [None]

@@ -33,7 +33,7 @@ def _box_mask(layer: AugmentationLayer, images: Any, side: Any, side_h: Any = No
     x0, x1, y0, y1 = (per_sample(b, 4) for b in bounds)
     xs = ops.convert_to_tensor(np.arange(w, dtype=layer.compute_dtype).reshape(1, 1, w, 1))
     ys = ops.convert_to_tensor(np.arange(h, dtype=layer.compute_dtype).reshape(1, h, 1, 1))
-    mask = (xs >= x0) & (xs < x1) & (ys >= y0) & (ys < y1)
+    mask = (x0 <= xs) & (x1 > xs) & (y0 <= ys) & (y1 > ys)  # traced operand first: TF tensors don't defer to it
     return mask, x0, x1, y0, y1
 
 
