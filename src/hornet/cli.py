@@ -22,12 +22,6 @@ from hornet.export.loaders.artifact_manifest import ArtifactError
 from hornet.ir.errors import HornetError
 
 
-def _model_forward(path: str):  # the inference graph of a model file, weights as constants
-    from hornet.export.program import InferenceProgram
-
-    return InferenceProgram.from_model_file(path).folded()
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hornet", description="Export, inspect and run hornet models.")
     sub = parser.add_subparsers(dest="command", required=True)
