@@ -72,6 +72,10 @@ def save_model(model: Any, filepath: str, overwrite: bool = True) -> None:
                          "'.weights.safetensors'")
     if os.path.exists(filepath) and not overwrite:
         raise FileExistsError(f"{filepath} exists and overwrite=False")
+    if filepath.endswith(".keras"):  # Keras 3's archive; .hornet is the richer format
+        from hornet.api.saving.keras_archive import save_keras_archive
+
+        return save_keras_archive(model, filepath)
     specs = input_specs(model)
     forward, traced_state = forward_document(model, specs)
     weights = model.weights
@@ -137,6 +141,10 @@ def load_model(filepath: str, custom_objects: dict[str, Any] | None = None, comp
     if custom_objects is not None and not isinstance(custom_objects, dict):
         raise TypeError(f"load_model: custom_objects must be a dict of names to classes or functions, got "
                         f"{type(custom_objects).__name__}")
+    from hornet.api.saving.keras_archive import is_keras_archive, load_keras_archive
+
+    if is_keras_archive(filepath):
+        return load_keras_archive(filepath, custom_objects, compile=compile, safe_mode=safe_mode)
     meta, entries = read_model_archive(filepath)
     with reading(filepath, "config.json"):
         config = json_data.loads(entries["config.json"])

@@ -19,8 +19,15 @@ MAX_WEIGHTS_FILE = 256 * 1024 ** 3
 
 def save_weights(model: Any, filepath: str, overwrite: bool = True) -> None:
     filepath = os.fspath(filepath)
+    if filepath.endswith(".weights.h5"):  # Keras 3's layout
+        from hornet.api.saving.keras_h5 import save_weights_h5
+
+        if os.path.exists(filepath) and not overwrite:
+            raise FileExistsError(f"{filepath} exists and overwrite=False")
+        return save_weights_h5(model, filepath)
     if not filepath.endswith(".weights.safetensors"):
-        raise ValueError(f"weights files end in '.weights.safetensors'; got '{filepath}'")
+        raise ValueError(f"weights files end in '.weights.safetensors' (or '.weights.h5', Keras's layout); got "
+                         f"'{filepath}'")
     if os.path.exists(filepath) and not overwrite:
         raise FileExistsError(f"{filepath} exists and overwrite=False")
     data = tensors_file.dump({array_key(i, v): v.numpy() for i, v in enumerate(model.weights)},
@@ -32,6 +39,11 @@ def load_weights(model: Any, filepath: str, skip_mismatch: bool = False) -> None
     """Assign the file's weights to ``model`` by position; a bad file leaves the model untouched."""
     filepath = os.fspath(filepath)
     member = None
+    if filepath.endswith(".h5") or filepath.endswith(".keras"):  # Keras 3's layout (or a hornet zip)
+        from hornet.api.saving.keras_archive import load_keras_weights
+
+        if load_keras_weights(model, filepath, skip_mismatch):
+            return
     if filepath.endswith(".hornet") or filepath.endswith(".keras"):
         from hornet.api.saving.model_file import read_entries
 
