@@ -1,8 +1,10 @@
 """Foundation bench: eager dispatch cost per op, and trace+lower+compile time of an MLP forward.
 
-Prints a table of hornet vs plain JAX measured in this run (ratio = hornet / jax; lower is better).
+Prints a table of hornet vs plain JAX measured in this run (ratio = hornet / jax; lower is better), and with
+``--tensorflow`` the eager rows again for hornet's TensorFlow backend on TF tensors vs TF's own eager ops (goal:
+within 3x).
 
-    python bench/bench_foundation.py [--repeat 300]
+    python bench/bench_foundation.py [--repeat 300] [--tensorflow]
 """
 from __future__ import annotations
 
@@ -47,6 +49,7 @@ def first_call_ms(make: Callable[[], Callable[[], object]], repeat: int = 5) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=300)
+    parser.add_argument("--tensorflow", action="store_true", help="also measure eager dispatch on TF tensors")
     args = parser.parse_args()
     rng = np.random.default_rng(0)
     a = jnp.asarray(rng.normal(size=(32, 32)).astype("float32"))
@@ -83,8 +86,38 @@ def main() -> None:
     rows.append(("MLP forward, compiled, batch 128 (µs/call)", per_call_us(lambda: fh(x, *w), 100),
                  per_call_us(lambda: fj(x, *w), 100)))
 
+    print_rows(rows, "jax")
+    if args.tensorflow:
+        print()
+        print_rows(tensorflow_rows(rng, args.repeat), "tf")
+
+
+def tensorflow_rows(rng: np.random.Generator, repeat: int) -> list[tuple[str, float, float]]:
+    """Eager dispatch on TF tensors: hornet's TensorFlow backend vs TF's own eager ops."""
+    import tensorflow as tf
+
+    from hornet.runtime.backend import using_backend
+
+    a = tf.constant(rng.normal(size=(32, 32)).astype("float32"))
+    b = tf.constant(rng.normal(size=(32, 32)).astype("float32"))
+    eager = [
+        ("add", lambda: ops.add(a, b), lambda: tf.add(a, b)),
+        ("multiply (scalar)", lambda: ops.multiply(a, 2.0), lambda: tf.multiply(a, 2.0)),
+        ("exp", lambda: ops.exp(a), lambda: tf.exp(a)),
+        ("matmul", lambda: ops.matmul(a, b), lambda: tf.matmul(a, b)),
+        ("sum(axis=1)", lambda: ops.sum(a, axis=1), lambda: tf.reduce_sum(a, axis=1)),
+        ("relu", lambda: ops.relu(a), lambda: tf.nn.relu(a)),
+        ("reshape", lambda: ops.reshape(a, (16, 64)), lambda: tf.reshape(a, (16, 64))),
+        ("transpose", lambda: ops.transpose(a), lambda: tf.transpose(a)),
+    ]
+    with using_backend("tensorflow"):
+        return [(f"eager {name} on TF tensors (µs/call)", per_call_us(h, repeat), per_call_us(t, repeat))
+                for name, h, t in eager]
+
+
+def print_rows(rows: list[tuple[str, float, float]], baseline: str) -> None:
     width = max(len(r[0]) for r in rows)
-    print(f"{'measure':<{width}}  {'hornet':>10}  {'jax':>10}  {'ratio':>6}")
+    print(f"{'measure':<{width}}  {'hornet':>10}  {baseline:>10}  {'ratio':>6}")
     for name, th, tj in rows:
         print(f"{name:<{width}}  {th:>10.1f}  {tj:>10.1f}  {th / tj:>6.2f}")
 
