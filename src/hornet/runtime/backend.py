@@ -101,7 +101,7 @@ class Backend:
         raise NotImplementedError
 
     def compile(self, graph: Graph, donate: Sequence[int] = (), state_updates: Mapping[int, int] | None = None,
-                jit_compile: Any = "auto") -> Callable[..., Sequence[Any]]:
+                jit_compile: Any = "auto", placement: Any = None) -> Callable[..., Sequence[Any]]:
         """A callable running ``graph``, returning the list of its outputs.
 
         - The callable accepts this backend's arrays and NumPy arrays (converted on the way in). Shapes may
@@ -116,8 +116,22 @@ class Backend:
         - ``jit_compile`` (``model.compile(jit_compile=...)``): ``True`` asks for the backend's optimizing
           compiler, ``False`` for its quickest-to-start mode, ``"auto"`` for the backend's default. Backends with
           one mode (XLA on JAX) ignore it.
+        - ``placement`` (a ``hornet.runtime.placement.Placement``, only while a ``hornet.distribution`` is
+          active, and only on backends whose ``sharding()`` does not raise): one layout per input and output on
+          a device mesh. The program is compiled once for those layouts; inputs laid out otherwise are moved to
+          them, and state outputs come back laid out as their variables.
         """
         raise NotImplementedError
+
+    def sharding(self) -> Any:
+        """This backend's support for ``hornet.distribution``: an object with ``devices(device_type)`` (device
+        names such as ``"cpu:0"``), ``initialize(coordinator_address, num_processes, process_id)`` and
+        ``place(array, spec, mesh)`` (an array laid out on a ``MeshSpec``), ``mesh(mesh)`` and
+        ``layout(spec, mesh)`` (the framework's own mesh and sharding objects), ``process_count()`` and
+        ``process_index()``. Backends that cannot shard raise."""
+        from hornet.runtime.placement import jax_only
+
+        raise jax_only(self.name)
 
     def lower(self, graph: Graph) -> Any:
         """An object describing the lowered program (``.as_text()``), for inspection and export."""

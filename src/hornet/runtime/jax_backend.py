@@ -62,8 +62,18 @@ class JaxBackend(Backend):
         return jax_lowering.to_function(graph)
 
     def compile(self, graph: Graph, donate: Sequence[int] = (), state_updates: Mapping[int, int] | None = None,
-                jit_compile: Any = "auto") -> Callable[..., Sequence[Any]]:
+                jit_compile: Any = "auto", placement: Any = None) -> Callable[..., Sequence[Any]]:
+        if placement is not None:  # a hornet.distribution is active: one SPMD program over its mesh
+            run = self.sharding().compile(jax_lowering.to_function(graph), donate, placement)
+            exact = _exact(run)
+            exact.jitted, exact.placement = run.jitted, placement  # for inspection
+            return exact
         return _exact(jax.jit(jax_lowering.to_function(graph), donate_argnums=tuple(donate)))
+
+    def sharding(self) -> Any:
+        from hornet.runtime.jax_sharding import SUPPORT
+
+        return SUPPORT
 
     def lower(self, graph: Graph) -> JaxLowered:
         return JaxLowered(graph)

@@ -12,6 +12,7 @@ from hornet.ir.graph import Graph
 from hornet.ir.tracer import Traced, trace_function, trace_stack
 from hornet.lowering.numpy import folding
 from hornet.runtime.backend import Backend, current_backend, get_backend
+from hornet.runtime.placement import active_placer, step_placement
 from hornet.runtime.variables import state_of, write_back
 
 
@@ -78,7 +79,9 @@ class Jitted:
         leaves, in_tree = pytree.flatten(args)
         # NumPy arrays go to the compiled program as they are (one host-to-device copy inside the call)
         arrays = [x if type(x) is np.ndarray else backend.asarray(x) for x in leaves]
-        key = (backend.name, in_tree, tuple(backend.type_of(a) for a in arrays))
+        # under a hornet.distribution the program is compiled for its mesh (the placer is part of the key)
+        placer = active_placer()
+        key = (backend.name, in_tree, tuple(backend.type_of(a) for a in arrays), placer)
         entry = self._cache.get(key)
         if entry is None:
             traced = self._trace(pytree.unflatten(in_tree, list(key[2])))
@@ -88,8 +91,10 @@ class Jitted:
             n_out = len(traced.graph.outputs) - len(traced.state_out)
             updates = {n_out + j: position[id(v)] for j, v in enumerate(traced.state_out) if id(v) in position}
             donate = sorted(updates.values()) if self.donate_state else []
-            entry = self._cache[key] = _Entry(backend.compile(traced.graph, donate, updates, self.jit_compile),
-                                               traced)
+            placed = {} if placer is None else {"placement": step_placement(
+                placer, backend, key[2], traced.state_in, traced.state_out, len(traced.graph.outputs))}
+            entry = self._cache[key] = _Entry(backend.compile(traced.graph, donate, updates, self.jit_compile,
+                                                              **placed), traced)
         traced = entry.traced
         outs = list(entry.compiled(*arrays, *state_of(traced.state_in, backend)))
         n = len(outs) - len(traced.state_out)

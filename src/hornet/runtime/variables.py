@@ -26,6 +26,7 @@ from hornet.ir.errors import ResourceLimitError, ShapeError, TracerError
 from hornet.ir.tracer import SymbolicTensor, outside_traces, trace_stack
 from hornet.ir.types import TensorType
 from hornet.runtime.backend import Backend, backend_of, current_backend, to_numpy, using_backend
+from hornet.runtime.placement import place_variable
 
 _names = itertools.count()
 
@@ -51,6 +52,7 @@ class Variable:
         self._type = TensorType(to_dtype(array.dtype), array.shape)
         self._backend = current_backend()
         self._value = self._backend.asarray(array)
+        place_variable(self)  # under a hornet.distribution: created laid out on its mesh
 
     @property
     def backend(self) -> Backend:
@@ -118,7 +120,8 @@ class Variable:
                 array = bind("convert", array, new_dtype=self.dtype, op=f"{self.name}.assign")
         self._check(backend.type_of(array))
         self._value = array
-        return array
+        place_variable(self)  # under a hornet.distribution an eager assign keeps the variable's layout
+        return self._value
 
     def assign_add(self, delta: Any) -> Any:
         return self._update("add", delta)

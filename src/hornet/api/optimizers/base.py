@@ -28,6 +28,7 @@ from hornet.api.optimizers.naming import auto_name, make_initial_value
 from hornet.api.optimizers.schedules import LearningRateSchedule, deserialize as deserialize_schedule
 from hornet.api.optimizers.schedules import serialize as serialize_schedule
 from hornet.ir.dtypes import DEFAULT_FLOAT, dtype as to_dtype
+from hornet.runtime.placement import place_variable
 from hornet.runtime.variables import Variable
 
 
@@ -122,14 +123,18 @@ class Optimizer:
         array or a callable ``(shape, dtype)``)."""
         dtype = to_dtype(dtype or DEFAULT_FLOAT)
         value = make_initial_value(initializer, tuple(shape), dtype)
-        return self._track(Variable(value, shape=tuple(shape), dtype=dtype, trainable=False, name=name))
+        var = Variable(value, shape=tuple(shape), dtype=dtype, trainable=False, name=name)
+        if layout is not None:  # under a hornet.distribution: laid out as given (slots follow their weight)
+            var._layout = layout
+            place_variable(var)
+        return self._track(var)
 
     def add_variable_from_reference(self, reference_variable: Variable, name: str | None = None,
                                     initializer: Any = "zeros") -> Variable:
         """A slot with the shape and dtype of ``reference_variable``, named ``{reference name}_{name}``."""
         ref = str(getattr(reference_variable, "path", reference_variable.name)).replace("/", "_").replace(":", "_")
         return self.add_variable(reference_variable.shape, initializer, reference_variable.dtype,
-                                 name=f"{ref}_{name or 'var'}")
+                                 layout=getattr(reference_variable, "_layout", None), name=f"{ref}_{name or 'var'}")
 
     def add_optimizer_variables(self, trainable_variables: Sequence[Variable], name: str | Sequence[str],
                                 initializer: Any = "zeros") -> Any:
