@@ -5,6 +5,8 @@
     hornet inspect out/onnx                                  # a verified artifact's signature and files
     hornet inspect model.hornet --ir                         # signatures, parameters, prims, the IR text
     hornet run out/onnx --input x.npy -o y.npy               # an artifact on its own framework
+    hornet compile job.py:make_compiled_model --train -o job # the whole train step, then, without the code:
+    hornet train job --data d.npz --epochs 3 --batch-size 32 -o trained.hornet
 
 Exit codes: 0 success, 2 a wrong argument, 1 a failure; errors are one message, never a traceback.
 """
@@ -15,7 +17,7 @@ import os
 import sys
 from typing import Sequence
 
-from hornet.commands import compile_command, inspect_command, run_command
+from hornet.commands import compile_command, inspect_command, run_command, train_command
 from hornet.commands.usage import UsageError
 from hornet.export.formats import MissingFrameworkError, UnknownFormatError
 from hornet.export.loaders.artifact_manifest import ArtifactError
@@ -25,7 +27,7 @@ from hornet.ir.errors import HornetError
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hornet", description="Export, inspect and run hornet models.")
     sub = parser.add_subparsers(dest="command", required=True)
-    for command in (compile_command, inspect_command, run_command):
+    for command in (compile_command, inspect_command, run_command, train_command):
         command.add_parser(sub)
     return parser
 

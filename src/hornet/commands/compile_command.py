@@ -34,7 +34,24 @@ def _human(n: int) -> str:
     return f"{n} B"
 
 
+def _train(args: argparse.Namespace) -> int:
+    from hornet.commands.spec_loading import model_from_spec
+    from hornet.export.train_program import export_train_step
+
+    if args.format is not None:
+        raise UsageError("--format does not apply with --train (it writes one train-step folder)")
+    model = model_from_spec(args.spec, args.input_shape, args.dtype)
+    start = time.perf_counter()
+    manifest = export_train_step(model, args.output)
+    print(f"wrote {args.output}/ (train step of '{model.name}': {len(manifest['state'])} state arrays, "
+          f"{_human(artifact_size(args.output, manifest))}, {time.perf_counter() - start:.1f} s); run it with "
+          f"`hornet train {args.output} --data d.npz --epochs N -o trained.hornet`")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.train:
+        return _train(args)
     chosen, explicit = _requested(args.format)
     usable = []
     for fmt in chosen:
@@ -85,4 +102,6 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--dtype", action="append", metavar="[NAME=]DTYPE",
                    help="input dtype used to build a never-called model (default float32)")
     p.add_argument("--no-check", action="store_true", help="don't run the artifacts to check them")
+    p.add_argument("--train", action="store_true",
+                   help="export the compiled model's whole train step instead (for `hornet train`)")
     p.set_defaults(run=run)

@@ -76,6 +76,26 @@ def _ensure_built(model: Any, shapes: dict[str | None, str], dtypes: dict[str | 
     return True
 
 
+def model_from_spec(spec: str, input_shape: list[str] | None = None, dtype: list[str] | None = None) -> Any:
+    """The live model SPEC names: a factory's (built from ``--input-shape`` if never called) or a ``.hornet``
+    file's, rebuilt with its classes and compile arguments."""
+    if spec.endswith(".py") or ".py:" in spec:
+        if spec.endswith(".py"):
+            raise UsageError(f"{spec}: name the factory too, as {spec}:make_model")
+        model = load_factory(spec)
+        _ensure_built(model, named_values(input_shape, "--input-shape"), named_values(dtype, "--dtype"))
+        return model
+    if not os.path.isfile(spec):
+        raise UsageError(f"{spec}: no such file (SPEC is path/to/file.py:factory or a .hornet file)")
+    from hornet.api.saving.model_file import load_model
+
+    model = load_model(spec)
+    if type(model).__name__ == "GraphModel":
+        raise HornetError(f"{spec}: its classes are not available here, so it can only predict; --train needs a "
+                          "model rebuilt from its config")
+    return model
+
+
 @contextlib.contextmanager
 def program_from_spec(spec: str, input_shape: list[str] | None = None, dtype: list[str] | None = None
                       ) -> Iterator[tuple[InferenceProgram, dict[str, int]]]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from typing import Any
+from typing import Any, Callable
 
 import hornet
 from hornet.export import formats
@@ -23,6 +23,18 @@ def write_artifact(program: InferenceProgram, folder: str, fmt: str) -> dict[str
     """Write ``program`` as format ``fmt`` into ``folder`` (replacing what is there); returns the manifest."""
     fmt = formats.canonical(fmt)
     writer = formats.module(fmt)
+
+    def write(staging: str) -> dict[str, Any]:
+        extra = writer.write(program, staging) or {}
+        return {"format": fmt, "name": program.name, "frameworks": formats.framework_versions(fmt),
+                **program.signature_json(), "parameters": program.parameter_count(), **extra}
+
+    return write_folder(folder, write)
+
+
+def write_folder(folder: str, write: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
+    """Run ``write(staging_folder)`` (which writes the files and returns the manifest header), hash the files
+    into ``manifest.json`` and move the folder into place; returns the manifest."""
     folder = os.path.abspath(os.fspath(folder))
     if os.path.exists(folder) and not os.path.isdir(folder):
         raise FileExistsError(f"{folder} exists and is not a folder; an artifact is a folder")
@@ -30,11 +42,8 @@ def write_artifact(program: InferenceProgram, folder: str, fmt: str) -> dict[str
     os.makedirs(parent, exist_ok=True)
     staging = tempfile.mkdtemp(prefix=f".{os.path.basename(folder)}.", dir=parent)
     try:
-        extra = writer.write(program, staging) or {}
-        header = {"format": fmt, "name": program.name, "hornet_version": hornet.__version__,
-                  "frameworks": formats.framework_versions(fmt), **program.signature_json(),
-                  "parameters": program.parameter_count(), **extra}
-        manifest = write_manifest(staging, header)
+        header = write(staging)
+        manifest = write_manifest(staging, {"hornet_version": hornet.__version__, **header})
         _replace(staging, folder)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
