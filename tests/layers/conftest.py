@@ -2,6 +2,7 @@
 backend."""
 import os
 
+import numpy as np
 import pytest
 
 from helpers import on_each_backend  # noqa: F401
@@ -16,3 +17,17 @@ def keras():
 
     assert k.backend.backend() == "jax"
     return k
+
+
+@pytest.fixture(scope="module")
+def oracle(keras):
+    """``oracle(key, compute)``: Keras's outputs (a list, as NumPy) computed once per module and key, so the
+    runs on every hornet backend compare against one Keras run (Keras on JAX is slow to warm up)."""
+    cache: dict = {}
+
+    def get(key, compute):
+        if key not in cache:
+            cache[key] = [np.asarray(v) for v in compute()]
+        return cache[key]
+
+    return get

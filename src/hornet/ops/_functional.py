@@ -7,7 +7,8 @@ from typing import Any, Callable
 
 # ops that take functions or return Python values: they never become TensorOp nodes
 _NOT_WRAPPED = {"grad", "value_and_grad", "custom_gradient", "cond", "switch", "while_loop", "fori_loop", "scan",
-                "map", "associative_scan", "convert_to_numpy", "is_tensor", "shape", "ndim", "dtype", "vectorized_map"}
+                "map", "associative_scan", "convert_to_numpy", "is_tensor", "shape", "ndim", "dtype", "vectorized_map",
+                "jvp", "vectorize"}
 
 
 _KERAS_TENSOR: list[type] = []  # filled on first use: importing the layers package here would be circular

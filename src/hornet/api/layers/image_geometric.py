@@ -45,7 +45,7 @@ def _pair(layer: str, name: str, factor: Any, lowest_open: bool = False) -> tupl
 
 
 class _AffineLayer(RandomImageLayer):
-    """Shared arguments and the resampling step; subclasses implement ``_transforms(batch, h, w)``."""
+    """Shared arguments and the resampling step; subclasses implement ``_transforms(batch, h, w, seed)``."""
 
     def __init__(self, fill_mode: str = "reflect", interpolation: str = "bilinear", seed: int | None = None,
                  fill_value: float = 0.0, data_format: str | None = None, **kwargs: Any):
@@ -60,17 +60,23 @@ class _AffineLayer(RandomImageLayer):
         self.interpolation = interpolation
         self.fill_value = fill_value
 
-    def _transforms(self, batch: Any, height: int, width: int) -> Any:
+    def _transforms(self, batch: Any, height: int, width: int, seed: Any) -> Any:
         raise NotImplementedError
+
+    def _draw(self, images: Any, seed: Any) -> Any:
+        """The ``(batch, 8)`` transforms of a channels-last batch, drawn from ``seed`` (the augmentation policies
+        pass their own generator)."""
+        h, w = sampling._static_hw(images, f"layer '{self.name}' ({type(self).__name__})")
+        return self._transforms(ops.shape(images)[0], h, w, seed)
+
+    def _apply(self, images: Any, transforms: Any) -> Any:
+        return sampling.affine_transform(images, transforms, self.interpolation, self.fill_mode, self.fill_value,
+                                         f"layer '{self.name}' ({type(self).__name__})")
 
     def call(self, inputs: Any, training: bool = True) -> Any:
         images, single = self._to_batch(ops.cast(inputs, self.compute_dtype))
         if training:
-            what = f"layer '{self.name}' ({type(self).__name__})"
-            h, w = sampling._static_hw(images, what)
-            transforms = self._transforms(ops.shape(images)[0], h, w)
-            images = sampling.affine_transform(images, transforms, self.interpolation, self.fill_mode,
-                                               self.fill_value, what)
+            images = self._apply(images, self._draw(images, self.generator))
         return self._from_batch(images, single)
 
     def get_config(self) -> dict[str, Any]:
@@ -100,9 +106,9 @@ class RandomTranslation(_AffineLayer):
         self.height_factor = height_factor
         self.width_factor = width_factor
 
-    def _transforms(self, batch: Any, height: int, width: int) -> Any:
-        dy = uniform((batch, 1), self.height_lower, self.height_upper, seed=self.generator) * height
-        dx = uniform((batch, 1), self.width_lower, self.width_upper, seed=self.generator) * width
+    def _transforms(self, batch: Any, height: int, width: int, seed: Any) -> Any:
+        dy = uniform((batch, 1), self.height_lower, self.height_upper, seed=seed) * height
+        dx = uniform((batch, 1), self.width_lower, self.width_upper, seed=seed) * width
         ones = ops.ones_like(dx)
         return _affine(ones, -dx, ones, -dy)
 
@@ -123,8 +129,8 @@ class RandomRotation(_AffineLayer):
         self.factor = factor_range("RandomRotation", "factor", factor, (-1, 1))
         super().__init__(fill_mode, interpolation, seed, fill_value, data_format, **kwargs)
 
-    def _transforms(self, batch: Any, height: int, width: int) -> Any:
-        angle = uniform((batch,), self.factor[0] * 360.0, self.factor[1] * 360.0, seed=self.generator)
+    def _transforms(self, batch: Any, height: int, width: int, seed: Any) -> Any:
+        angle = uniform((batch,), self.factor[0] * 360.0, self.factor[1] * 360.0, seed=seed)
         return sampling.rotation_matrix(angle, height, width)
 
     def get_config(self) -> dict[str, Any]:
@@ -149,11 +155,11 @@ class RandomZoom(_AffineLayer):
         self.height_factor = height_factor
         self.width_factor = width_factor
 
-    def _transforms(self, batch: Any, height: int, width: int) -> Any:
-        zy = uniform((batch, 1), 1.0 + self.height_lower, 1.0 + self.height_upper, seed=self.generator)
+    def _transforms(self, batch: Any, height: int, width: int, seed: Any) -> Any:
+        zy = uniform((batch, 1), 1.0 + self.height_lower, 1.0 + self.height_upper, seed=seed)
         zx = zy
         if self.width_factor is not None:
-            zx = uniform((batch, 1), 1.0 + self.width_lower, 1.0 + self.width_upper, seed=self.generator)
+            zx = uniform((batch, 1), 1.0 + self.width_lower, 1.0 + self.width_upper, seed=seed)
         x_offset = np.float32((width - 1.0) / 2.0) * (1.0 - zx)
         y_offset = np.float32((height - 1.0) / 2.0) * (1.0 - zy)
         return _affine(zx, x_offset, zy, y_offset)

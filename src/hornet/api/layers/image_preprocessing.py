@@ -291,11 +291,16 @@ class RandomContrast(RandomImageLayer):
             check_rank(self, inputs, (3, 4), "image input (height, width, channels) or a batch of them")
             return inputs
         images, single = self._to_batch(ops.cast(inputs, self.compute_dtype))
-        factor = uniform((ops.shape(images)[0], 1, 1, 1), 1.0 - self.factor[0], 1.0 + self.factor[1],
-                         dtype=self.compute_dtype, seed=self.generator)
+        return self._from_batch(self._apply(images, self._draw(images, self.generator)), single)
+
+    def _draw(self, images: Any, seed: Any) -> Any:
+        """Per-image contrast factors of a channels-last batch (the augmentation policies pass their seed)."""
+        return uniform((ops.shape(images)[0], 1, 1, 1), 1.0 - self.factor[0], 1.0 + self.factor[1],
+                       dtype=self.compute_dtype, seed=seed)
+
+    def _apply(self, images: Any, factor: Any) -> Any:
         mean = ops.mean(ops.mean(images, axis=1, keepdims=True), axis=2, keepdims=True)
-        out = ops.clip((images - mean) * factor + mean, self.value_range[0], self.value_range[1])
-        return self._from_batch(out, single)
+        return ops.clip((images - mean) * factor + mean, self.value_range[0], self.value_range[1])
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "factor": list(self.factor), "value_range": list(self.value_range)}
@@ -319,10 +324,16 @@ class RandomBrightness(RandomImageLayer):
             check_rank(self, inputs, (3, 4), "image input (height, width, channels) or a batch of them")
             return inputs
         images, single = self._to_batch(ops.cast(inputs, self.compute_dtype))
+        return self._from_batch(self._apply(images, self._draw(images, self.generator)), single)
+
+    def _draw(self, images: Any, seed: Any) -> Any:
+        """Per-image offsets of a channels-last batch (the augmentation policies pass their seed)."""
         low, high = self.value_range
-        delta = uniform((ops.shape(images)[0], 1, 1, 1), self.factor[0], self.factor[1], seed=self.generator)
-        out = ops.clip(images + ops.cast(delta * (high - low), self.compute_dtype), low, high)
-        return self._from_batch(out, single)
+        delta = uniform((ops.shape(images)[0], 1, 1, 1), self.factor[0], self.factor[1], seed=seed)
+        return ops.cast(delta * (high - low), self.compute_dtype)
+
+    def _apply(self, images: Any, delta: Any) -> Any:
+        return ops.clip(images + delta, self.value_range[0], self.value_range[1])
 
     def get_config(self) -> dict[str, Any]:
         return {**super().get_config(), "factor": list(self.factor), "value_range": list(self.value_range)}

@@ -7,6 +7,8 @@ Array([0.223], dtype=float32)
 """
 from hornet.api.losses.classes import *  # noqa: F401,F403
 from hornet.api.losses.classes import __all__ as _classes
+from hornet.api.losses.circle import Circle, circle
+from hornet.api.losses.ctc import CTC, ctc
 from hornet.api.losses.crossentropy import (binary_crossentropy, binary_focal_crossentropy, categorical_crossentropy,
                                             categorical_focal_crossentropy, categorical_generalized_cross_entropy,
                                             sparse_categorical_crossentropy)
@@ -20,6 +22,6 @@ from hornet.api.losses.resolve import resolve
 
 __all__ = ["Loss", "LossFunctionWrapper", *_classes, *_functions, "binary_crossentropy", "binary_focal_crossentropy",
            "categorical_crossentropy", "categorical_focal_crossentropy", "sparse_categorical_crossentropy",
-           "categorical_generalized_cross_entropy", "dice", "tversky",
+           "categorical_generalized_cross_entropy", "dice", "tversky", "CTC", "ctc", "Circle", "circle",
            "reduce_weighted", "squeeze_or_expand_to_same_rank", "standardize_reduction", "ALL_OBJECTS", "get",
            "serialize", "deserialize", "resolve"]

@@ -18,6 +18,8 @@ from hornet.api.losses import classes as C
 from hornet.api.losses import crossentropy as ce
 from hornet.api.losses import functions as fn
 from hornet.api.losses import overlap
+from hornet.api.losses.circle import Circle, circle
+from hornet.api.losses.ctc import CTC, ctc
 from hornet.api.losses.loss import Loss, LossFunctionWrapper
 from hornet.api.object_registry import CallableRegistry
 
@@ -25,10 +27,10 @@ __all__ = ["ALL_OBJECTS", "serialize", "deserialize", "get"]
 
 MODULE = "hornet.losses"
 
-_CLASSES = [Loss, LossFunctionWrapper, *(getattr(C, n) for n in C.__all__)]
+_CLASSES = [Loss, LossFunctionWrapper, *(getattr(C, n) for n in C.__all__), CTC, Circle]
 _FUNCTIONS = [*(getattr(fn, n) for n in fn.__all__),
               *(getattr(ce, n) for n in ce.__all__ if not n.endswith("_masked")),
-              *(getattr(overlap, n) for n in overlap.__all__)]
+              *(getattr(overlap, n) for n in overlap.__all__), ctc, circle]
 
 ALL_OBJECTS: dict[str, Any] = {obj.__name__: obj for obj in (*_CLASSES, *_FUNCTIONS)}
 ALL_OBJECTS.update({

@@ -2,7 +2,9 @@
 import importlib as _importlib
 
 _MODULES = ("core", "creation", "math", "logic", "shape_ops", "indexing", "reductions", "linalg", "nn", "conv",
-            "normalization", "losses", "attention", "control_flow", "autodiff", "fourier", "signal")
+            "normalization", "losses", "attention", "control_flow", "autodiff", "fourier", "signal",
+            "special", "fabs", "integrate", "correlation", "partition", "histogram", "bit_view", "vectorize", "jvp",
+            "rearrange", "fold", "ctc")
 
 __all__: list[str] = []
 for _name in _MODULES:
