@@ -122,10 +122,3 @@ def check_op(fn: Any, *args: Any, expected: Any = None, dtype: Any = None, rtol:
 def on_each_backend(backend: str) -> str:
     """Imported by a suite's conftest: every test of that suite runs on each compiled backend (see ``backend``)."""
     return backend
-
-
-def xfail_without_nan_min_max(lowering: str) -> None:
-    """TensorFlow compiles XLA:CPU programs with fast min/max, which drops NaNs (``max(nan, 7) == 7``); hornet
-    does not change that process-wide XLA setting behind the user's back, so NaN propagation differs on TF."""
-    if lowering == "tensorflow":
-        pytest.xfail("TF's XLA:CPU uses fast min/max: NaN does not propagate through max/min")

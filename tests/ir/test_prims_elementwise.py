@@ -8,8 +8,7 @@ import numpy as np
 import pytest
 import scipy.special as sp
 
-from helpers import (LOWERINGS, assert_close, prim_graph, random_array, run_prim, rng,
-                     xfail_without_nan_min_max)
+from helpers import LOWERINGS, assert_close, prim_graph, random_array, run_prim, rng
 from hornet.ir.dtypes import ALL_DTYPES, FLOAT_DTYPES, INT_DTYPES, DType
 from hornet.ir.errors import DTypeError, ShapeError
 from hornet.ir.prims import PRIMITIVES
@@ -191,7 +190,6 @@ def test_integer_wraparound_and_signs(lowering, dtype):
 @pytest.mark.parametrize("lowering", LOWERINGS)
 @pytest.mark.parametrize("name,oracle", [("max", np.maximum), ("min", np.minimum)])
 def test_max_min_propagate_nan(name, oracle, lowering, dtype):
-    xfail_without_nan_min_max(lowering)
     x = NAN_INF.astype(dtype.np)
     y = np.roll(x, 3)
     (out,) = run(lowering, name, x, y)

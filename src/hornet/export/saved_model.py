@@ -12,9 +12,9 @@ import tensorflow as tf
 from tensorflow.compiler.tf2xla.python import xla as tfxla
 
 from hornet.export.program import InferenceProgram
-from hornet.export.stablehlo import lowered
+from hornet.export.stablehlo import PLATFORMS
 from hornet.ir.errors import HornetError
-from hornet.runtime.tf_backend import call_module_attrs, tf_shape, unregistered_custom_calls
+from hornet.runtime.tf_backend import call_module_attrs, lowered_for_tf, tf_shape, unregistered_custom_calls
 
 
 class _Serving(tf.Module):
@@ -39,8 +39,10 @@ class _Serving(tf.Module):
 
 
 def write(program: InferenceProgram, folder: str) -> dict[str, Any]:
-    low = lowered(program, folded=False)
-    exported = low.exported
+    try:
+        exported = lowered_for_tf(program.graph, PLATFORMS)
+    except Exception:  # noqa: BLE001  (a rule missing on an accelerator: CPU only, as the stablehlo format)
+        exported = lowered_for_tf(program.graph, ("cpu",))
     missing = unregistered_custom_calls(exported)
     if missing:
         raise HornetError(f"model '{program.name}' can't be a SavedModel: its StableHLO calls {', '.join(missing)} "

@@ -5,7 +5,7 @@ batch size).
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Sequence
 
 import jax
 from jax import export as jax_export
@@ -32,9 +32,11 @@ def abstract_inputs(graph: Graph) -> list[jax.ShapeDtypeStruct]:
 class JaxLowered:
     """``hornet.jit(fn).lower(*specs)`` on JAX: ``.graph`` (hornet IR), ``.as_text()`` (StableHLO MLIR)."""
 
-    def __init__(self, graph: Graph, platforms: tuple[str, ...] | None = None):
+    def __init__(self, graph: Graph, platforms: tuple[str, ...] | None = None,
+                 input_shapes: Sequence[tuple[int, ...]] | None = None):
         self.graph = graph
         self.platforms = platforms  # None: the current JAX platform only
+        self.input_shapes = input_shapes  # None: the graph's input shapes, symbolic dims kept
         self._exported: Any = None
 
     @property
@@ -43,8 +45,14 @@ class JaxLowered:
         if self._exported is None:
             fn = jax.jit(jax_lowering.to_function(self.graph))
             with exact_types():
-                self._exported = jax_export.export(fn, platforms=self.platforms)(*abstract_inputs(self.graph))
+                self._exported = jax_export.export(fn, platforms=self.platforms)(*self._abstract_inputs())
         return self._exported
+
+    def _abstract_inputs(self) -> list[jax.ShapeDtypeStruct]:
+        if self.input_shapes is None:
+            return abstract_inputs(self.graph)
+        return [jax.ShapeDtypeStruct(tuple(shape), v.type.dtype.np)
+                for v, shape in zip(self.graph.inputs, self.input_shapes, strict=True)]
 
     def as_text(self) -> str:
         """The StableHLO module as MLIR text."""

@@ -2,13 +2,16 @@
 one ``tf.function(jit_compile=True)`` per graph; eager ops on TF tensors return TF tensors.
 
 - **Compiled graphs.** ``jax.export`` lowers the graph once with its symbolic dims kept (one module for every
-  batch size); the ``tf.function`` has an input signature with those dims unknown, so TF traces it once. Before
+  batch size; a graph whose rules compare symbolic dims is lowered once per concrete input shape instead); the
+  ``tf.function`` is traced per input shape, which fit and predict keep to one or two. Before
   the module is used, its calling-convention version is checked against what this TensorFlow runs.
 - **Eager ops** run hornet's NumPy reference rules on host copies of the operands and return TF tensors: exact,
   and on the CPU within a few times TF's own eager dispatch (``bench/bench_foundation.py``). On a GPU they pay a
   device round trip each; compiled graphs (what ``fit``/``predict`` run) stay on the device.
 - **Versions.** JAX serializes StableHLO for consumers up to a month old; TensorFlow's is older, so the module is
   re-serialized for the StableHLO version this TensorFlow reads (``stablehlo.get_current_version()``).
+- **NaN.** TF's XLA:CPU uses fast min/max; the module is lowered with NaN-propagating max/min
+  (``lowering.jax.nan_min_max``), so results match the other backends.
 - **LAPACK.** JAX lowers linear algebra on the CPU to LAPACK custom calls that TF's XLA does not register; a graph
   holding them runs on hornet's reference interpreter instead (with a warning naming them).
 - TensorFlow's process-wide settings (device policy, soft placement, thread pools) are never changed.
@@ -28,6 +31,7 @@ from tensorflow.compiler.tf2xla.python import xla as tfxla
 from hornet.ir.dtypes import dtype as to_dtype, is_python_scalar, result_type
 from hornet.ir.errors import HornetError
 from hornet.ir.graph import Graph
+from hornet.ir.symbolic import is_symbolic
 from hornet.ir.types import TensorType
 from hornet.lowering import numpy as reference
 from hornet.runtime.backend import Backend
@@ -35,6 +39,15 @@ from hornet.runtime.jax_export import JaxLowered
 
 _TYPES: dict[tuple[Any, Any], TensorType] = {}
 _EAGER: dict[str, Callable[..., Any]] = {}
+
+
+def lowered_for_tf(graph: Graph, platforms: tuple[str, ...] | None = None,
+                   input_shapes: Sequence[tuple[int, ...]] | None = None) -> Any:
+    """The graph's ``jax.export`` program, with max/min that keep NaNs under TF's fast min/max."""
+    from hornet.lowering.jax.nan_min_max import nan_propagating_min_max
+
+    with nan_propagating_min_max():
+        return JaxLowered(graph, platforms=platforms, input_shapes=input_shapes).exported
 
 
 def check_calling_convention(exported: Any) -> None:
@@ -84,6 +97,24 @@ def call_module_attrs(exported: Any) -> dict[str, Any]:
 def tf_shape(shape: Any) -> tf.TensorShape:
     """A TF shape with the symbolic dims unknown."""
     return tf.TensorShape([d if isinstance(d, int) else None for d in shape])
+
+
+def _has_symbolic_input(graph: Graph) -> bool:
+    return any(is_symbolic(d) for v in graph.inputs for d in v.type.shape)
+
+
+def _call_module_function(exported: Any, jit_compile: Any) -> Callable[..., Sequence[Any]]:
+    """A ``tf.function`` running ``exported`` in XlaCallModule. It is traced per input shape (fit and predict pad
+    batches to one): with static shapes XlaCallModule refines every op of a symbolic-shape module, which it
+    can't do for some (dynamic iota, slices) behind unknown dims."""
+    attrs = call_module_attrs(exported)
+    kept = list(exported.module_kept_var_idx)
+
+    @tf.function(jit_compile=jit_compile is not False, autograph=False)
+    def program(*args: tf.Tensor) -> list[tf.Tensor]:
+        return tfxla.call_module([args[i] for i in kept], **attrs)
+
+    return program
 
 
 def _host(x: Any) -> Any:
@@ -141,27 +172,57 @@ class TensorFlowBackend(Backend):
 
     def compile(self, graph: Graph, donate: Sequence[int] = (), state_updates: Mapping[int, int] | None = None,
                 jit_compile: Any = "auto") -> Callable[..., Sequence[Any]]:
-        exported = JaxLowered(graph).exported
-        missing = unregistered_custom_calls(exported)
-        if missing:
-            warnings.warn(f"the TensorFlow backend runs this program on hornet's reference interpreter: TF's XLA "
-                          f"lacks the custom calls {', '.join(missing)} that JAX lowers linear algebra to",
-                          stacklevel=3)
-            return self.run_once_function(graph)
-        attrs = call_module_attrs(exported)
-        kept = list(exported.module_kept_var_idx)
-        signature = [tf.TensorSpec(tf_shape(v.type.shape), tf.as_dtype(v.type.dtype.np)) for v in graph.inputs]
+        try:
+            exported = lowered_for_tf(graph)
+        except Exception:  # noqa: BLE001
+            if not _has_symbolic_input(graph):
+                raise
+            # a rule that compares symbolic dims (reflect/wrap padding, top_k...) can't be exported shape-
+            # polymorphic: lower once per concrete input shape instead, as the JAX backend's jit does
+            return self._compile_per_shape(graph, jit_compile)
+        if unregistered_custom_calls(exported):
+            return self._reference_fallback(graph, exported)
+        program = _call_module_function(exported, jit_compile)
+        asarray = self.asarray
+        per_shape: list[Callable[..., Sequence[Any]]] = []
 
-        @tf.function(input_signature=signature, jit_compile=jit_compile is not False, autograph=False)
-        def program(*args: tf.Tensor) -> list[tf.Tensor]:
-            return tfxla.call_module([args[i] for i in kept], **attrs)
+        def run(*args: Any) -> Sequence[Any]:
+            tensors = [asarray(a) for a in args]
+            if per_shape:
+                return per_shape[0](*tensors)
+            try:
+                return list(program(*tensors))
+            except tf.errors.InvalidArgumentError as e:
+                # XlaCallModule could not refine some op of the symbolic module to these shapes (top_k's sort
+                # behind a dynamic iota): from now on, lower per concrete shape
+                if "dynamic shapes" not in str(e) or not _has_symbolic_input(graph):
+                    raise
+                per_shape.append(self._compile_per_shape(graph, jit_compile))
+                return per_shape[0](*tensors)
 
+        return run
+
+    def _compile_per_shape(self, graph: Graph, jit_compile: Any) -> Callable[..., Sequence[Any]]:
+        programs: dict[tuple[tuple[int, ...], ...], Callable[..., Sequence[Any]]] = {}
         asarray = self.asarray
 
         def run(*args: Any) -> Sequence[Any]:
-            return list(program(*[asarray(a) for a in args]))
+            tensors = [asarray(a) for a in args]
+            shapes = tuple(tuple(t.shape.as_list()) for t in tensors)
+            if shapes not in programs:
+                exported = lowered_for_tf(graph, input_shapes=shapes)
+                programs[shapes] = (self._reference_fallback(graph, exported)
+                                    if unregistered_custom_calls(exported)
+                                    else _call_module_function(exported, jit_compile))
+            return list(programs[shapes](*tensors))
 
         return run
+
+    def _reference_fallback(self, graph: Graph, exported: Any) -> Callable[..., Sequence[Any]]:
+        warnings.warn(f"the TensorFlow backend runs this program on hornet's reference interpreter: TF's XLA "
+                      f"lacks the custom calls {', '.join(unregistered_custom_calls(exported))} that JAX lowers "
+                      "linear algebra to", stacklevel=4)
+        return self.run_once_function(graph)
 
     def lower(self, graph: Graph) -> JaxLowered:
         return JaxLowered(graph)

@@ -17,6 +17,8 @@ from jax import lax
 from jax.sharding import PartitionSpec
 
 from hornet.ir.dtypes import DType
+from hornet.lowering.jax import nan_min_max
+
 
 def _abs(x: Any) -> Any:
     return x if jax.numpy.issubdtype(x.dtype, jax.numpy.unsignedinteger) else lax.abs(x)  # lax rejects unsigned
@@ -37,7 +39,8 @@ _UNARY: dict[str, Callable[[Any], Any]] = {
 
 _BINARY: dict[str, Callable[[Any, Any], Any]] = {
     "add": lax.add, "sub": lax.sub, "mul": lax.mul, "div": lax.div, "rem": lax.rem,
-    "max": lax.max, "min": lax.min, "pow": lax.pow, "atan2": lax.atan2, "nextafter": lax.nextafter,
+    "max": nan_min_max.binary(lax.max), "min": nan_min_max.binary(lax.min),
+    "pow": lax.pow, "atan2": lax.atan2, "nextafter": lax.nextafter,
     "and": lax.bitwise_and, "or": lax.bitwise_or, "xor": lax.bitwise_xor,
     "shift_left": lax.shift_left, "shift_right_arithmetic": lax.shift_right_arithmetic,
     "shift_right_logical": lax.shift_right_logical,

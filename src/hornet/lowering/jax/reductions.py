@@ -12,6 +12,7 @@ import numpy as np
 from jax import lax
 
 from hornet.ir.dtypes import DType, dtype as to_dtype
+from hornet.lowering.jax import nan_min_max
 
 _HALF = (DType.float16, DType.bfloat16)
 
@@ -84,15 +85,15 @@ def _reduce(fn: Callable[..., Any]) -> Callable[..., Any]:
 RULES: dict[str, Callable[..., Any]] = {
     "reduce_sum": _in_float32(_reduce(lax.reduce_sum)),
     "reduce_prod": _in_float32(_reduce(lax.reduce_prod)),
-    "reduce_max": _reduce(lax.reduce_max),
-    "reduce_min": _reduce(lax.reduce_min),
+    "reduce_max": _reduce(nan_min_max.reduction(lax.reduce_max)),
+    "reduce_min": _reduce(nan_min_max.reduction(lax.reduce_min)),
     "reduce_and": _reduce(lax.reduce_and),
     "reduce_or": _reduce(lax.reduce_or),
     "argmax": _arg(lax.argmax),
     "argmin": _arg(lax.argmin),
     "cumsum": _in_float32(_scan(lax.cumsum)),
     "cumprod": _in_float32(_scan(lax.cumprod)),
-    "cummax": _scan(lax.cummax),
-    "cummin": _scan(lax.cummin),
+    "cummax": nan_min_max.cumulative(lax.cummax),
+    "cummin": nan_min_max.cumulative(lax.cummin),
     "reduce_window": _reduce_window_rule,
 }
