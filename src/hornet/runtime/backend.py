@@ -128,7 +128,9 @@ class Backend:
         names such as ``"cpu:0"``), ``initialize(coordinator_address, num_processes, process_id)`` and
         ``place(array, spec, mesh)`` (an array laid out on a ``MeshSpec``), ``mesh(mesh)`` and
         ``layout(spec, mesh)`` (the framework's own mesh and sharding objects), ``process_count()`` and
-        ``process_index()``. Backends that cannot shard raise."""
+        ``process_index()``; for multi-process runs ``global_batch(local, spec, mesh)`` (this process's rows
+        as its part of one global array), ``process_rows(array, like)`` (this process's rows of a global
+        output) and ``gather_ints(values)`` (every process's list of ints). Backends that cannot shard raise."""
         from hornet.runtime.placement import jax_only
 
         raise jax_only(self.name)

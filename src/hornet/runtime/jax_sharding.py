@@ -55,6 +55,22 @@ class JaxSharding:
     def process_index(self) -> int:
         return jax.process_index()
 
+    # multi-process feeding (hornet.runtime.jax_multihost): host batches in, this process's rows out
+    def global_batch(self, local: Any, spec: Spec, mesh: MeshSpec) -> Any:
+        from hornet.runtime.jax_multihost import global_batch
+
+        return global_batch(local, spec, mesh)
+
+    def process_rows(self, array: Any, like: Any) -> np.ndarray:
+        from hornet.runtime.jax_multihost import process_rows
+
+        return process_rows(array, like)
+
+    def gather_ints(self, values: Sequence[int]) -> list[list[int]]:
+        from hornet.runtime.jax_multihost import gather_ints
+
+        return gather_ints(values)
+
     def mesh(self, mesh: MeshSpec) -> Mesh:
         return jax_mesh(mesh)
 

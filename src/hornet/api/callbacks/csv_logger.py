@@ -12,6 +12,7 @@ import numpy as np
 
 
 from hornet.api.callbacks.callback import Callback
+from hornet.runtime.processes import is_chief
 
 
 def _cell(value: Any) -> Any:
@@ -47,6 +48,8 @@ class CSVLogger(Callback):
         self.csv_file: IO[str] | None = None
 
     def on_train_begin(self, logs: dict | None = None) -> None:
+        if not is_chief():  # a multi-process run writes the file once, from process 0
+            return
         mode = "w"
         if self.append:
             if os.path.exists(self.filename):
@@ -61,6 +64,8 @@ class CSVLogger(Callback):
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
         logs = logs or {}
+        if not is_chief():
+            return
         if self.csv_file is None or self.csv_file.closed:
             raise RuntimeError("CSVLogger.on_epoch_end was called before on_train_begin opened the file "
                                f"{self.filename!r}")

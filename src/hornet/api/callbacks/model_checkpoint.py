@@ -13,6 +13,7 @@ import numpy as np
 
 from hornet.api.callbacks.monitor import MonitorCallback
 from hornet.api.callbacks.callback import pythonify_logs
+from hornet.runtime.processes import is_chief
 
 # What hornet's model.save / model.save_weights write (hornet.api.saving).
 MODEL_SUFFIXES = (".hornet", ".keras")
@@ -128,7 +129,7 @@ class ModelCheckpoint(MonitorCallback):
         if os.path.isdir(filepath):
             raise IsADirectoryError(f"ModelCheckpoint: the filepath is an existing directory: {filepath!r}; "
                                     "give a file path.")
-        if not self._should_save(epoch, logs, filepath):
+        if not self._should_save(epoch, logs, filepath) or not is_chief():  # multi-process: process 0 saves
             return
         dirname = os.path.dirname(filepath)
         if dirname:

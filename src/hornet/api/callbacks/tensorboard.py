@@ -14,6 +14,7 @@ from typing import Any
 from hornet.api.callbacks._learning_rate import optimizers_of
 from hornet.api.callbacks.callback import Callback, to_float
 from hornet.api.callbacks.event_file import EventFileWriter
+from hornet.runtime.processes import is_chief
 
 
 def _scalars(logs: dict | None) -> dict[str, float]:
@@ -110,8 +111,8 @@ class TensorBoard(Callback):
         self._global_train_batch += 1
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
-        if self.update_freq == "epoch" or self._global_train_batch % self.update_freq:
-            return
+        if self.update_freq == "epoch" or self._global_train_batch % self.update_freq or not is_chief():
+            return  # (a multi-process run writes event files once, from process 0)
         writer = self._writer("train")
         for name, value in _scalars(logs).items():
             writer.add_scalar(f"batch_{name}", value, step=self._global_train_batch)
@@ -122,7 +123,7 @@ class TensorBoard(Callback):
     def on_test_end(self, logs: dict | None = None) -> None:
         optimizer = getattr(self.model, "optimizer", None)
         iterations = getattr(optimizer, "iterations", None) if optimizer is not None else None
-        if iterations is None:
+        if iterations is None or not is_chief():
             return
         step = int(to_float(iterations))
         writer = self._writer("validation")
@@ -131,6 +132,8 @@ class TensorBoard(Callback):
         writer.flush()
 
     def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        if not is_chief():
+            return
         self._log_epoch_metrics(epoch, logs)
         if self.histogram_freq and epoch % self.histogram_freq == 0:
             self._log_weights(epoch)

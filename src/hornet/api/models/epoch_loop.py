@@ -7,11 +7,12 @@ from typing import Any, Iterator
 
 import numpy as np
 
-from hornet.api.models import data_checks
+from hornet.api.models import data_checks, multihost
 from hornet.ir import pytree
 from hornet.ir.errors import HornetError
 from hornet.runtime.backend import to_numpy
 from hornet.runtime.data import Batch, make_adapter, train_validation_split
+from hornet.runtime.processes import is_chief, process_support
 
 _DATA_ERRORS = (HornetError, TypeError, ValueError)
 
@@ -72,6 +73,8 @@ def _floats(logs: Any) -> dict[str, float]:
 
 
 def _verbose(verbose: Any) -> int:
+    if not is_chief():  # a multi-process run prints once, from process 0
+        return 0
     return 1 if verbose == "auto" else int(verbose)
 
 
@@ -108,7 +111,8 @@ def fit(model: Any, x: Any, y: Any, batch_size: Any, epochs: int, verbose: Any, 
         raise data_checks.with_data_context(e, "fit", adapter) from e
     data_checks.check_values(adapter, "fit")
     with_sw = _has_sample_weight(adapter, sample_weight, class_weight)
-    step = _checked(model._step("train"), adapter, "fit")
+    feed, with_sw = multihost.process_feed(model, adapter, "fit", with_sw)  # None on one process
+    step = _checked(model._step("train"), adapter, "fit", feed)
     cbs = _callbacks(model, callbacks, verbose, epochs, adapter.num_batches)
     val_adapter = None
     if validation_data is not None:
@@ -153,9 +157,12 @@ def _unpack_validation(data: Any) -> tuple[Any, Any, Any]:
     return data, None, None
 
 
-def _checked(step: Any, adapter: Any, what: str) -> Any:
-    """The step, with errors from tracing it on this data naming the user's arrays."""
+def _checked(step: Any, adapter: Any, what: str, feed: Any = None) -> Any:
+    """The step, with errors from tracing it on this data naming the user's arrays. With a multi-process
+    ``feed``, each host batch becomes this process's part of a global batch first."""
     def run(data: Any, mask: Any) -> Any:
+        if feed is not None:
+            data, mask = feed(data, mask)
         try:
             return step(data, mask)
         except data_checks.DataError:
@@ -183,7 +190,8 @@ def _evaluate_adapter(model: Any, adapter: Any, cbs: Any, what: str = "evaluate"
         raise data_checks.with_data_context(e, what, adapter) from e
     data_checks.check_values(adapter, what)
     with_sw = _has_sample_weight(adapter, None, None)
-    step = _checked(model._step("test"), adapter, what)
+    feed, with_sw = multihost.process_feed(model, adapter, what, with_sw)
+    step = _checked(model._step("test"), adapter, what, feed)
     model.reset_metrics()
     logs: Any = None
     index = 0
@@ -229,22 +237,27 @@ def _predict_directly(model: Any, x: Any) -> Any:
 
 
 def predict(model: Any, x: Any, batch_size: Any, verbose: Any, steps: Any, callbacks: Any) -> Any:
-    if verbose == 0 and callbacks is None and steps is None and _small_array_input(x, batch_size):
+    if (verbose == 0 and callbacks is None and steps is None and process_support() is None
+            and _small_array_input(x, batch_size)):
         return _predict_directly(model, x)  # one batch, nobody watching: no data pipeline
     adapter = make_adapter(x, None, None, batch_size, steps)
     verbose = _verbose(verbose)
     model._prepare(_host(adapter.peek().x))
     step = model._step("predict")
+    feed, _ = multihost.process_feed(model, adapter, "predict", False)
     cbs = _callbacks(model, callbacks, verbose, 1, adapter.num_batches)
     cbs.on_predict_begin()
     pieces: list[list[np.ndarray]] = []
     tree = None
     for index, batch in enumerate(adapter.iterate_epoch()):
         cbs.on_predict_batch_begin(index)
-        out = step((_host(batch.x),), batch.mask)
+        data, mask = (_host(batch.x),), batch.mask
+        if feed is not None:  # multi-process: a global batch in, this process's rows out
+            data, mask = feed(data, mask)
+        out = step(data, mask)
         leaves, tree = pytree.flatten(out)
         real = batch.num_real
-        pieces.append([to_numpy(a)[:real] for a in leaves])
+        pieces.append([(to_numpy(a) if feed is None else feed.local(a))[:real] for a in leaves])
         cbs.on_predict_batch_end(index, {"outputs": out})
     cbs.on_predict_end()
     if tree is None:
