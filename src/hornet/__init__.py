@@ -28,7 +28,8 @@ __version__ = "0.1.0"
 
 # Keras namespaces, imported on first use (`hornet.layers.Dense`, `from hornet import optimizers`).
 _LAZY = ("layers", "models", "optimizers", "losses", "metrics", "callbacks", "initializers", "regularizers",
-         "constraints", "activations", "utils", "saving", "preprocessing", "config", "distribution")
+         "applications", "constraints", "activations", "utils", "saving", "preprocessing", "config",
+         "distribution")
 
 
 def __getattr__(name: str) -> Any:
