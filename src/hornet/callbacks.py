@@ -6,8 +6,8 @@
 from hornet.api.callbacks import (CallbackList, Callback, CSVLogger, EarlyStopping, History, LambdaCallback,
                                   LearningRateScheduler, ModelCheckpoint, ProgbarLogger, ReduceLROnPlateau,
                                   TensorBoard, TerminateOnNaN)
-from hornet.api.callbacks import RemoteMonitor, SwapEMAWeights
+from hornet.api.callbacks import BackupAndRestore, RemoteMonitor, SwapEMAWeights
 
 __all__ = ["Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History", "LambdaCallback",
            "LearningRateScheduler", "ModelCheckpoint", "ProgbarLogger", "ReduceLROnPlateau", "TensorBoard",
-           "TerminateOnNaN", "RemoteMonitor", "SwapEMAWeights"]
+           "TerminateOnNaN", "RemoteMonitor", "SwapEMAWeights", "BackupAndRestore"]

@@ -95,7 +95,7 @@ def _base(name: str) -> str:
     return re.sub(r"_\d+$", "", name)
 
 
-@pytest.mark.parametrize("family,backend", FAMILY_BACKENDS)
+@pytest.mark.parametrize("family,backend", FAMILY_BACKENDS, indirect=["backend"])
 def test_predictions_match_keras(family, keras):
     name, kwargs = FAMILIES[family]
     weights, layer_names, count, x, want = keras_run(keras, family)

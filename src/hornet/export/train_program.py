@@ -60,14 +60,14 @@ def export_train_step(model: Any, folder: str) -> dict[str, Any]:
                             name=f"{model.name}_train_step")
     graph = traced.graph
     position = {id(v): i for i, v in enumerate(traced.state_in)}
-    missing = [v.path for v in traced.state_out if id(v) not in position]
+    missing = [v.name for v in traced.state_out if id(v) not in position]
     if missing:
         raise HornetError(f"the train step writes state it never reads ({', '.join(missing[:5])}); it can't be "
                           "exported as a step of state -> state")
     n_logs = len(graph.outputs) - len(traced.state_out)
     metric_ids = {id(v) for m in model.metrics for v in m.variables}
     weight_index = {id(v): i for i, v in enumerate(model.weights)}
-    not_in_step = [w.path for w in model.weights if id(w) not in position]
+    not_in_step = [w.name for w in model.weights if id(w) not in position]
     log_names = _log_names(traced.out_tree, n_logs)
     data_leaves = [v.type for v in graph.inputs[:traced.num_args]]
 

@@ -121,6 +121,7 @@ def fit(model: Any, x: Any, y: Any, batch_size: Any, epochs: int, verbose: Any, 
                                    validation_steps)
     model.stop_training = False
     cbs.on_train_begin()
+    initial_epoch, skip = _resume_point(model, adapter, initial_epoch)
     epoch_logs: dict[str, float] = {}
     for epoch in range(initial_epoch, epochs):
         model.reset_metrics()
@@ -128,6 +129,10 @@ def fit(model: Any, x: Any, y: Any, batch_size: Any, epochs: int, verbose: Any, 
         logs: Any = None
         index = 0
         for data, mask, n in _chunks(_label_checked(adapter.iterate_epoch(), label_check), k, with_sw):
+            if skip > 0:  # trained before the backup this fit resumes from
+                skip -= n
+                index += n
+                continue
             cbs.on_train_batch_begin(index)
             logs = step(data, mask)
             index += n
@@ -149,6 +154,18 @@ def fit(model: Any, x: Any, y: Any, batch_size: Any, epochs: int, verbose: Any, 
         model.optimizer.finalize_variable_values(model.trainable_variables)
     cbs.on_train_end(epoch_logs)
     return model.history
+
+
+def _resume_point(model: Any, adapter: Any, initial_epoch: int) -> tuple[int, int]:
+    """``(epoch, batches to skip)``: where a callback that restored a backup (BackupAndRestore) says fit goes on."""
+    point = getattr(model, "_resume_point", None)
+    if point is None:
+        return initial_epoch, 0
+    model._resume_point = None
+    epoch, batch, new_pass = point
+    if new_pass:  # the epoch draws its order from the restored RNG, not the pass peeked before
+        adapter.start_new_pass()
+    return epoch, batch
 
 
 def _unpack_validation(data: Any) -> tuple[Any, Any, Any]:

@@ -100,6 +100,11 @@ class DataAdapter:
                                  "there must be at least one batch.") from None
         return self._peeked[0]
 
+    def start_new_pass(self) -> None:
+        """Forget the pass begun by ``peek``: the next epoch starts a new one (a new shuffle, drawn then)."""
+        self._stream = None
+        self._peeked = []
+
     def peek_spec(self) -> Batch:
         """The structure, shapes and dtypes of the batches, as a Batch of ``hornet.TensorSpec`` leaves with
         the batch dimension None (every real batch has ``batch_size`` rows)."""
