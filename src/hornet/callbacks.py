@@ -6,8 +6,9 @@
 from hornet.api.callbacks import (CallbackList, Callback, CSVLogger, EarlyStopping, History, LambdaCallback,
                                   LearningRateScheduler, ModelCheckpoint, ProgbarLogger, ReduceLROnPlateau,
                                   TensorBoard, TerminateOnNaN)
-from hornet.api.callbacks import BackupAndRestore, RemoteMonitor, SwapEMAWeights
+from hornet.api.callbacks import BackupAndRestore, OrbaxCheckpoint, RemoteMonitor, SwapEMAWeights
 
 __all__ = ["Callback", "CallbackList", "CSVLogger", "EarlyStopping", "History", "LambdaCallback",
            "LearningRateScheduler", "ModelCheckpoint", "ProgbarLogger", "ReduceLROnPlateau", "TensorBoard",
-           "TerminateOnNaN", "RemoteMonitor", "SwapEMAWeights", "BackupAndRestore"]
+           "TerminateOnNaN", "RemoteMonitor", "SwapEMAWeights", "BackupAndRestore",
+           "OrbaxCheckpoint"]

@@ -36,8 +36,15 @@ def main(port, pid, out):
     with dp.scope():
         model = make_model()
         x, y = data(pid)
+        orbax_dir = os.path.join(out, "orbax")  # one directory both processes write, orbax coordinating
         model.fit(x, y, batch_size=BATCH, epochs=2, shuffle=False, verbose=1,
-                  callbacks=[callbacks.CSVLogger(os.path.join(out, f"log_{pid}.csv"))])
+                  callbacks=[callbacks.CSVLogger(os.path.join(out, f"log_{pid}.csv")),
+                             callbacks.OrbaxCheckpoint(orbax_dir)])
+        restored = make_model()
+        restored.load_weights(orbax_dir)
+        result["orbax_steps"] = sorted(int(n) for n in os.listdir(orbax_dir) if n.isdigit())
+        result["orbax_diff"] = max(float(np.abs(a - b).max())
+                                   for a, b in zip(restored.get_weights(), model.get_weights()))
         (entry,) = model._steps["train"]._cache.values()
         result["xla_compiles"] = entry.compiled.jitted._cache_size()
         result["evaluate"] = float(model.evaluate(x, y, batch_size=BATCH, verbose=0))

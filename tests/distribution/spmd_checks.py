@@ -1,6 +1,7 @@
 """Checks that need 8 devices, run in one fresh process (JAX fixes its device count at start): the parent test
 sets ``XLA_FLAGS=--xla_force_host_platform_device_count=8`` and reads the JSON printed on the last line."""
 import json
+import tempfile
 
 import numpy as np
 
@@ -40,6 +41,25 @@ def max_diff(a, b):
     return float(max(np.abs(p - q).max() for p, q in zip(a, b)))
 
 
+def orbax_restores(orbax_dir, trained):
+    """A checkpoint saved under the (2, 4) ModelParallel mesh, restored onto a (4, 2) mesh and onto one device."""
+    out = {}
+    mesh = distribution.DeviceMesh((4, 2), ("batch", "model"))
+    layout_map = distribution.LayoutMap(mesh)
+    layout_map["dense_.*/kernel"] = ("model", None)
+    with distribution.ModelParallel(layout_map=layout_map, batch_dim_name="batch").scope():
+        other = make_model()
+        other.compile(optimizer="adam", loss="mse")
+        other.load_weights(orbax_dir)
+        out["orbax_mesh_diff"] = max_diff(trained, other.get_weights())
+        out["orbax_mesh_sharding"] = sharding(other.layers[0].kernel)
+    single = make_model()
+    single.compile(optimizer="adam", loss="mse")
+    single.load_weights(orbax_dir)
+    out["orbax_single_diff"] = max_diff(trained, single.get_weights())
+    return out
+
+
 def main():
     out = {"devices": distribution.list_devices(), "count": distribution.get_device_count("cpu")}
     reference = make_model()
@@ -70,7 +90,13 @@ def main():
         out["mp_slots"] = [sharding(v) for v in slots]
         out["mp_step"] = train_step_info(model)
         out["current"] = type(distribution.distribution()).__name__
+        trained = model.get_weights()
+        orbax_dir = tempfile.mkdtemp()
+        model.fit(X, Y, batch_size=16, epochs=1, verbose=0, shuffle=False,
+                  callbacks=[hornet.callbacks.OrbaxCheckpoint(orbax_dir, save_on_background=True)])
+        trained = model.get_weights()
     out["after_scope"] = distribution.distribution() is None
+    out.update(orbax_restores(orbax_dir, trained))
 
     # distribute_tensor: eagerly a placed array; inside a compiled function a sharding_constraint node
     layout = distribution.TensorLayout(("batch", None), mesh)

@@ -54,6 +54,12 @@ def test_data_parallel_replicates_weights_splits_batches_and_matches_one_device(
     assert spmd["dp_predict_diff"] <= 1e-5 and spmd["dp_evaluate_diff"] <= 1e-5
 
 
+def test_orbax_checkpoint_of_a_sharded_model_restores_onto_another_mesh_and_one_device(spmd):
+    assert spmd["orbax_mesh_sharding"] == {"type": "NamedSharding", "spec": ["model", None],
+                                           "mesh": {"batch": 4, "model": 2}}
+    assert spmd["orbax_mesh_diff"] == 0.0 and spmd["orbax_single_diff"] == 0.0
+
+
 def test_model_parallel_shards_kernels_and_their_slots_and_matches_one_device(spmd):
     sharded = {"type": "NamedSharding", "spec": [None, "model"], "mesh": {"batch": 2, "model": 4}}
     assert spmd["mp_created"] == sharded and spmd["mp_after"] == sharded

@@ -105,6 +105,12 @@ def test_only_process_zero_prints_and_writes_files(run):
         assert f.readline().strip() == "epoch,loss,val_loss" and len(f.readlines()) == 2
 
 
+def test_orbax_checkpoint_written_once_across_processes_restores_in_each(run):
+    for result in run["results"]:
+        assert result["orbax_steps"] == [1]  # epochs 0 and 1, max_to_keep=1
+        assert result["orbax_diff"] == 0.0
+
+
 def test_uneven_step_counts_are_an_error_naming_each_process(run):
     for result in run["results"]:
         assert "every process must run the same number of steps" in result["uneven_error"]

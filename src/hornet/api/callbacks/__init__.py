@@ -19,7 +19,8 @@ from hornet.api.callbacks.tensorboard import TensorBoard
 from hornet.api.callbacks.swap_ema_weights import SwapEMAWeights
 from hornet.api.callbacks.remote_monitor import RemoteMonitor
 from hornet.api.callbacks.backup_and_restore import BackupAndRestore
+from hornet.api.callbacks.orbax_checkpoint import OrbaxCheckpoint
 
 __all__ = ["Callback", "CallbackList", "History", "ProgbarLogger", "EarlyStopping", "ModelCheckpoint",
            "ReduceLROnPlateau", "LearningRateScheduler", "CSVLogger", "TerminateOnNaN", "LambdaCallback",
-           "TensorBoard", "MonitorCallback", "Progbar", "SwapEMAWeights", "RemoteMonitor", "BackupAndRestore"]
+           "TensorBoard", "MonitorCallback", "Progbar", "SwapEMAWeights", "RemoteMonitor", "BackupAndRestore", "OrbaxCheckpoint"]

@@ -39,6 +39,14 @@ def load_weights(model: Any, filepath: str, skip_mismatch: bool = False) -> None
     """Assign the file's weights to ``model`` by position; a bad file leaves the model untouched."""
     filepath = os.fspath(filepath)
     member = None
+    if os.path.isdir(filepath):
+        from hornet.api.callbacks.orbax_checkpoint import is_orbax_directory, load_orbax_checkpoint
+
+        if is_orbax_directory(filepath):  # an OrbaxCheckpoint directory: its newest step
+            load_orbax_checkpoint(model, filepath)
+            return
+        raise ModelFileError("a directory is not a weights file (an OrbaxCheckpoint directory holds numbered "
+                             "step folders)", file=filepath)
     if filepath.endswith(".h5") or filepath.endswith(".keras"):  # Keras 3's layout (or a hornet zip)
         from hornet.api.saving.keras_archive import load_keras_weights
 
