@@ -95,3 +95,45 @@ def test_bad_train_arguments(job, capsys):
     assert main(["train", "job", "--data", "d.npz", "-o", "t.npz"]) == 2
     assert main(["train", str(job / "nope"), "--data", "d.npz", "-o", "t.hornet"]) == 1
     assert "no such artifact folder" in capsys.readouterr().err
+
+
+def test_two_processes_train_to_the_one_process_weights(job):
+    """Each process trains on its own 32 rows (2 batches of 16); that equals one process on the global batches
+    of 32 rows: process 0's batch i, then process 1's."""
+    import socket
+
+    with np.load(job / "d.npz") as data:
+        x, y = data["x"][:48], data["y"][:48]
+    halves = [(x[:32], y[:32]), (np.concatenate([x[32:], x[:16]]), np.concatenate([y[32:], y[:16]]))]
+    for pid, (xs, ys) in enumerate(halves):
+        np.savez(job / f"part{pid}.npz", x=xs, y=ys)
+    order = np.concatenate([np.arange(16), 32 + np.arange(16), 16 + np.arange(16), 48 + np.arange(16)])
+    gx, gy = np.concatenate([halves[0][0], halves[1][0]]), np.concatenate([halves[0][1], halves[1][1]])
+    np.savez(job / "global.npz", x=gx[order], y=gy[order])
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, XLA_FLAGS="--xla_force_host_platform_device_count=2")
+    procs = [subprocess.Popen([HORNET, "train", "job", "--data", f"part{pid}.npz", "--epochs", "2", "--batch-size",
+                               "16", "-o", "multi.hornet", "--quiet", "--coordinator", f"127.0.0.1:{port}",
+                               "--num-processes", "2", "--process-id", str(pid)], cwd=job, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, stdin=subprocess.DEVNULL)
+             for pid in range(2)]
+    outs = [p.communicate(timeout=300) for p in procs]
+    for p, (out, err) in zip(procs, outs):
+        assert p.returncode == 0, err[-3000:]
+    assert outs[0][0].count("epoch ") == 2 and "epoch " not in outs[1][0]  # process 0 prints
+    single = hornet_cmd("train", "job", "--data", "global.npz", "--epochs", "2", "--batch-size", "32", "-o",
+                        "single.hornet", "--quiet", cwd=job)
+    assert single.returncode == 0, single.stderr
+    multi = hornet.models.load_model(job / "multi.hornet").get_weights()
+    for got, want in zip(multi, hornet.models.load_model(job / "single.hornet").get_weights()):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_partial_multi_process_flags_are_a_usage_error(job):
+    done = hornet_cmd("train", "job", "--data", "d.npz", "-o", "t.hornet", "--num-processes", "2", cwd=job)
+    assert done.returncode == 2 and "--coordinator, --num-processes and --process-id go together" in done.stderr
+    done = hornet_cmd("train", "job", "--data", "d.npz", "-o", "t.hornet", "--coordinator", "127.0.0.1:1",
+                      "--num-processes", "2", "--process-id", "2", cwd=job)
+    assert done.returncode == 2 and "--process-id must be in [0, 2)" in done.stderr

@@ -5,6 +5,11 @@ exported train step (``hornet compile SPEC --train -o JOB``) in a process that d
 the padding out), so the step compiles once. Metric state is reset at each epoch, as ``fit`` does. With
 ``--checkpoint-dir`` the state is saved after every epoch (atomically) and a rerun resumes from the last one.
 The result is a ``.hornet`` model file (the job's bundle with the trained weights) that ``load_model`` reads.
+
+Multi-process (``--coordinator HOST:PORT --num-processes N --process-id I`` on every host, or process): each
+process's ``--data`` holds its own rows; global batch ``i`` is every process's batch ``i``, in process order
+(``B * N`` rows), split over all devices; the state is replicated. Process 0 prints, checkpoints and writes
+the model file.
 """
 from __future__ import annotations
 
@@ -87,6 +92,58 @@ def _write_model(job: str, manifest: dict[str, Any], state: list[np.ndarray], ou
     write_model_archive(out, meta, entries)
 
 
+def _host(a: Any) -> np.ndarray:
+    """A host copy of a step output; in a multi-process run, this process's copy of a replicated array."""
+    if hasattr(a, "is_fully_addressable") and not a.is_fully_addressable:
+        return np.asarray(a.addressable_data(0))
+    return np.asarray(a)
+
+
+class _Processes:
+    """A multi-process run: every device on one data-parallel mesh axis; state replicated, batches split."""
+
+    def __init__(self) -> None:
+        import jax
+        from jax.sharding import Mesh, NamedSharding, PartitionSpec
+
+        self.index, self.count = jax.process_index(), jax.process_count()
+        mesh = Mesh(np.array(jax.devices()), ("batch",))
+        self._rows = NamedSharding(mesh, PartitionSpec("batch"))
+        self._same = NamedSharding(mesh, PartitionSpec())
+
+    def batch(self, local: np.ndarray) -> Any:
+        import jax
+
+        return jax.make_array_from_process_local_data(self._rows, local)
+
+    def replicated(self, value: np.ndarray) -> Any:
+        import jax
+
+        return jax.make_array_from_process_local_data(self._same, np.asarray(value), np.shape(value))
+
+    def check_steps(self, steps: int, rows: int) -> None:
+        from hornet.runtime.jax_multihost import gather_ints
+
+        counts = gather_ints([steps, rows])
+        if len({s for s, _ in counts}) > 1:
+            table = ", ".join(f"process {p}: {s} batches ({n} rows)" for p, (s, n) in enumerate(counts))
+            raise UsageError(f"--data: every process must run the same number of steps, got {table}")
+
+
+def _join_processes(args: argparse.Namespace) -> _Processes | None:
+    given = [args.coordinator is not None, args.num_processes is not None, args.process_id is not None]
+    if not any(given):
+        return None
+    if not all(given):
+        raise UsageError("--coordinator, --num-processes and --process-id go together (a multi-process run)")
+    if args.num_processes < 1 or not 0 <= args.process_id < args.num_processes:
+        raise UsageError(f"--process-id must be in [0, {args.num_processes}) and --num-processes at least 1")
+    from hornet import distribution
+
+    distribution.initialize(args.coordinator, args.num_processes, args.process_id)
+    return _Processes()
+
+
 def run(args: argparse.Namespace) -> int:
     import jax
     from jax import export
@@ -96,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
 
     if args.epochs < 1 or args.batch_size < 1:
         raise UsageError("--epochs and --batch-size must be at least 1")
+    processes = _join_processes(args)
     if not args.output.endswith(".hornet"):
         raise UsageError(f"-o: '{args.output}' must end in .hornet")
     manifest = verify(args.job, FORMAT)
@@ -110,9 +168,15 @@ def run(args: argparse.Namespace) -> int:
     step = jax.jit(exported.call)
     b = args.batch_size
     steps = -(-len(x) // b)
-    if start:
+    chief = processes is None or processes.index == 0
+    if processes is not None:
+        processes.check_steps(steps, len(x))
+    if start and chief:
         print(f"resuming from {args.checkpoint_dir} after epoch {start}")
     with jax.enable_x64(True):  # the step's 64-bit state (RNG counters, iterations) stays 64-bit
+        if processes is not None:  # the same state on every device of every process
+            state = [processes.replicated(s) for s in state]
+            initial = [processes.replicated(s) for s in initial]
         for epoch in range(start, args.epochs):
             for i in reset:
                 state[i] = initial[i]
@@ -124,21 +188,25 @@ def run(args: argparse.Namespace) -> int:
                 pad = np.arange(b) % n
                 xb, yb = x[rows][pad], y[rows][pad]
                 mask = (np.arange(b) < n).astype(np.float32)
+                if processes is not None:  # this process's rows of one global batch of b * processes rows
+                    xb, yb, mask = (processes.batch(a) for a in (xb, yb, mask))
                 outs = step(xb, yb, mask, *state)
                 logs, new = outs[:len(log_names)], outs[len(log_names):]
                 for j, position in enumerate(updates):
                     state[position] = new[j]
                 done = int(30 * (k + 1) / steps)
-                if not args.quiet:
+                if not args.quiet and chief:
                     print(f"\repoch {epoch + 1}/{args.epochs} [{'=' * done}{'.' * (30 - done)}] {k + 1}/{steps}",
                           end="", flush=True)
-            summary = " - ".join(f"{n}: {float(np.asarray(v)):.4f}" for n, v in zip(log_names, logs))
-            print(("\r" if not args.quiet else "") + f"epoch {epoch + 1}/{args.epochs} - "
-                  f"{time.perf_counter() - t0:.1f}s - {summary}")
-            if args.checkpoint_dir:
-                _save_checkpoint(args.checkpoint_dir, [np.asarray(s) for s in state], epoch + 1)
-    _write_model(args.job, manifest, [np.asarray(s) for s in state], args.output)
-    print(f"wrote {args.output}")
+            summary = " - ".join(f"{n}: {float(_host(v)):.4f}" for n, v in zip(log_names, logs))
+            if chief:
+                print(("\r" if not args.quiet else "") + f"epoch {epoch + 1}/{args.epochs} - "
+                      f"{time.perf_counter() - t0:.1f}s - {summary}")
+            if args.checkpoint_dir and chief:
+                _save_checkpoint(args.checkpoint_dir, [_host(s) for s in state], epoch + 1)
+    if chief:
+        _write_model(args.job, manifest, [_host(s) for s in state], args.output)
+        print(f"wrote {args.output}")
     sys.stdout.flush()
     return 0
 
@@ -154,4 +222,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--checkpoint-dir", help="save the state after each epoch here, and resume from it")
     p.add_argument("-o", "--output", required=True, help="the trained model file (.hornet)")
     p.add_argument("--quiet", action="store_true", help="one line per epoch, no progress bar")
+    p.add_argument("--coordinator", help="multi-process run: HOST:PORT of process 0 (with --num-processes and "
+                                         "--process-id); each process's --data holds its own rows")
+    p.add_argument("--num-processes", type=int, help="multi-process run: how many processes")
+    p.add_argument("--process-id", type=int, help="multi-process run: this process's index")
     p.set_defaults(run=run)
