@@ -226,3 +226,27 @@ def test_namespace_matches_keras(keras):
     missing = sorted(names - set(dir(applications)))
     assert missing == ["InceptionResNetV2", "NASNetLarge", "NASNetMobile", "inception_resnet_v2", "nasnet"]
     assert hornet.applications is applications
+
+
+@pytest.mark.parametrize("backend", ["jax", "torch", "tensorflow"], indirect=True)
+def test_keras2_h5_weight_files_load_as_keras_publishes_them(tmp_path, keras, backend):
+    """keras.applications' published weights are Keras 2 H5 files (layer_names / weight_names attributes);
+    written here by Keras 3's own legacy writer from a random-weight model, they load by position."""
+    import h5py
+    from keras.src.legacy.saving import legacy_h5_format
+
+    name, kwargs = FAMILIES["mobilenet_v2"]
+    weights, _, _, x, want = keras_run(keras, "mobilenet_v2")
+    with cheap_keras_init(keras):
+        source = getattr(keras.applications, name)(weights=None, **kwargs)
+        source.set_weights(weights)
+        path = str(tmp_path / "mobilenet_v2_weights_tf_dim_ordering_tf_kernels.h5")
+        with h5py.File(path, "w") as f:
+            legacy_h5_format.save_weights_to_hdf5_group(f, source)
+        keras.backend.clear_session()
+    model = getattr(applications, name)(weights=path, **kwargs)
+    got = np.asarray(model.predict(x, verbose=0))
+    np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * max(float(np.abs(want).max()), 1e-6))
+    other = applications.MobileNet(weights=None, input_shape=(32, 32, 3), alpha=0.25, classes=10)
+    with pytest.raises(hornet.ir.LoadError, match="layers with weights|holds"):
+        other.load_weights(path)

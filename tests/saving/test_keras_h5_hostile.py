@@ -122,12 +122,32 @@ def test_a_missing_layer_group_is_an_error_naming_the_layer(valid, tmp_path):
         _model().load_weights(str(path))
 
 
-def test_a_keras_2_legacy_file_is_refused_with_a_clear_error(tmp_path):
-    path = tmp_path / "old.weights.h5"
+def _legacy(path, kernel_shape=(4, 3), names=("dense/kernel:0", "dense/bias:0"), layer_names=True):
     with h5py.File(path, "w") as f:
-        f["model_weights/dense/dense/kernel:0"] = np.zeros((4, 3), "float32")
-    with pytest.raises(ModelFileError, match="old.weights.h5.*Keras 2 \\(legacy\\)"):
-        _model().load_weights(str(path))
+        if layer_names:
+            f.attrs["layer_names"] = [b"dense"]
+        group = f.create_group("dense")
+        group.attrs["weight_names"] = [n.encode() for n in names]
+        group["dense/kernel:0"] = np.arange(np.prod(kernel_shape), dtype="float32").reshape(kernel_shape)
+        group["dense/bias:0"] = np.ones(3, "float32")
+    return path
+
+
+def test_a_keras_2_file_loads_by_position_and_its_problems_are_named(tmp_path):
+    model = _model()
+    model.load_weights(str(_legacy(tmp_path / "old.h5")))
+    np.testing.assert_array_equal(model.get_weights()[0], np.arange(12, dtype="float32").reshape(4, 3))
+    with pytest.raises(ModelFileError, match="old2.h5.*without a layer_names attribute"):
+        _model().load_weights(str(_legacy(tmp_path / "old2.h5", layer_names=False)))
+    with pytest.raises(ModelFileError, match="layer 'dense' names weight 'dense/gamma:0'.*not hold"):
+        _model().load_weights(str(_legacy(tmp_path / "old3.h5", names=("dense/kernel:0", "dense/gamma:0"))))
+    with pytest.raises(ModelFileError, match=r"weight '\w+/kernel' has shape \(4, 3\).*holds \(5, 3\)"):
+        _model().load_weights(str(_legacy(tmp_path / "old4.h5", kernel_shape=(5, 3))))
+    before = model.get_weights()
+    with pytest.raises(ModelFileError, match="1 layers, but model .* has 2 layers with weights"):
+        two = hornet.Sequential([hornet.Input((4,)), layers.Dense(3), layers.Dense(2)])
+        two.load_weights(str(_legacy(tmp_path / "old5.h5")))
+    assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), before))
 
 
 def test_a_keras_archive_with_a_hostile_weights_member_names_file_member_and_path(valid, tmp_path):

@@ -29,6 +29,7 @@ MAX_EXPANSION = 1000  # declared bytes per stored byte of a chunked (compressed)
 _EXPANSION_FREE = 1 << 16  # small datasets (a fill value) may expand further
 _BUILTIN_FILTERS = {1, 2, 3, 4, 5, 6, 32000}  # deflate, shuffle, fletcher32, szip, nbit, scaleoffset, lzf
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+_NAME_ATTRIBUTES = ("layer_names", "weight_names")
 
 
 def require_h5py() -> Any:
@@ -47,6 +48,13 @@ def read_h5(source: str | bytes, file: str | None = None,
 
     ``source`` is a path or the file's bytes (a member of an archive); ``file`` and ``member`` name it in errors.
     """
+    return read_h5_with_names(source, file, member)[0]
+
+
+def read_h5_with_names(source: str | bytes, file: str | None = None, member: str | None = None
+                       ) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, dict[str, list[str]]]]:
+    """``read_h5``'s tree, and the name lists Keras 2 files keep in attributes: ``{group path: {"layer_names" or
+    "weight_names": [str, ...]}}`` (the order of layers and of each layer's weights)."""
     file = file if file is not None else (source if isinstance(source, str) else None)
     if isinstance(source, (bytes, bytearray)):
         head = bytes(source[:8])
@@ -85,17 +93,34 @@ class _Walk:
         self.seen: set[Any] = set()
         self.count = 0
         self.out: dict[str, dict[str, np.ndarray]] = {}
+        self.names: dict[str, dict[str, list[str]]] = {}
 
     def fail(self, message: str, path: str) -> ModelFileError:
         return ModelFileError(message, file=self.file, member=self.member, path=f"/{path}")
 
-    def run(self, handle: Any) -> dict[str, dict[str, np.ndarray]]:
+    def run(self, handle: Any) -> tuple[dict[str, dict[str, np.ndarray]], dict[str, dict[str, list[str]]]]:
         self.group(handle, "", 0)
-        return self.out
+        return self.out, self.names
+
+    def name_lists(self, group: Any, path: str) -> None:
+        for key in _NAME_ATTRIBUTES:
+            if key not in group.attrs:
+                continue
+            value = np.asarray(group.attrs[key])
+            if value.size == 0:  # Keras writes an empty list as an empty float array
+                self.names.setdefault(path, {})[key] = []
+                continue
+            if value.dtype.kind not in "SUO" or value.ndim != 1 or value.size > MAX_OBJECTS:
+                raise self.fail(f"attribute {key} must be a list of names, got {value.dtype} {value.shape}", path)
+            names = [v.decode("utf-8", "replace") if isinstance(v, bytes) else str(v) for v in value.tolist()]
+            if any(len(n) > 1024 for n in names):
+                raise self.fail(f"attribute {key} holds a name longer than 1024 characters", path)
+            self.names.setdefault(path, {})[key] = names
 
     def group(self, group: Any, path: str, depth: int) -> None:
         if depth > MAX_DEPTH:
             raise self.fail(f"groups nest more than {MAX_DEPTH} deep", path)
+        self.name_lists(group, path)
         for name in list(group.keys()):
             child = f"{path}/{name}" if path else name
             self.count += 1

@@ -20,7 +20,8 @@ import numpy as np
 
 from hornet.api.saving.atomic_write import write_atomically
 from hornet.api.saving.file_errors import ModelFileError
-from hornet.api.saving.h5_safe import read_h5, require_h5py
+from hornet.api.saving.h5_safe import read_h5_with_names, require_h5py
+from hornet.api.saving.keras_legacy_h5 import is_legacy, load_legacy_weights
 from hornet.api.saving.keras_paths import own_variables, saveables, vars_group
 
 
@@ -69,10 +70,10 @@ def load_weights_h5(model: Any, source: str | bytes, skip_mismatch: bool = False
 
     _check_built(model, "load")
     file = file if file is not None else (source if isinstance(source, str) else None)
-    tree = read_h5(source, file, member)
-    if any(path.startswith("model_weights") or any(":" in name for name in arrays) for path, arrays in tree.items()):
-        raise ModelFileError("this is a Keras 2 (legacy) H5 file; hornet reads Keras 3's '.weights.h5' layout (load "
-                             "it in Keras 3 and save it again with save_weights)", file=file, member=member)
+    tree, names = read_h5_with_names(source, file, member)
+    if is_legacy(tree, names):  # Keras 2's layout: keras.applications' published weight files
+        load_legacy_weights(model, tree, names, skip_mismatch, file, member)
+        return
     pairs: list[tuple[Any, np.ndarray]] = []
     for path, obj in saveables(model):
         variables = own_variables(obj)
