@@ -14,6 +14,7 @@ import warnings
 from typing import Any, Iterator, Sequence
 
 from hornet.api.activations import get as get_activation
+from hornet.api.applications.app_layers import Dense, GlobalAveragePooling2D, GlobalMaxPooling2D
 from hornet.api.layers.input_layer import Input, InputLayer
 from hornet.api.layers.keras_tensor import KerasTensor
 from hornet.api.settings import image_data_format
@@ -97,6 +98,24 @@ def source_inputs(tensor: KerasTensor) -> list[KerasTensor]:
         else:
             stack.extend(reversed(layer._inbound_nodes[node_index].input_tensors))
     return found
+
+
+def pooled_features(x: KerasTensor, pooling: str | None, named: bool = False) -> KerasTensor:
+    """The ``include_top=False`` output: the feature map, or its global average or max (``pooling``); the
+    pooling layers are named ``avg_pool``/``max_pool`` where Keras names them."""
+    if pooling == "avg":
+        return GlobalAveragePooling2D(name="avg_pool" if named else None)(x)
+    if pooling == "max":
+        return GlobalMaxPooling2D(name="max_pool" if named else None)(x)
+    return x
+
+
+def dense_classifier(x: KerasTensor, classes: int, classifier_activation: Any, weights: Any,
+                     pool_name: str | None = "avg_pool") -> KerasTensor:
+    """The usual top: a global average pool and a ``predictions`` Dense layer."""
+    x = GlobalAveragePooling2D(name=pool_name)(x)
+    validate_activation(classifier_activation, weights)
+    return Dense(classes, activation=classifier_activation, name="predictions")(x)
 
 
 def validate_activation(classifier_activation: Any, weights: Any) -> None:

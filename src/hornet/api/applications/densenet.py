@@ -9,8 +9,7 @@ from typing import Any, Sequence
 
 from hornet.api.applications import app_utils, imagenet_utils
 from hornet.api.applications.app_layers import (Activation, AveragePooling2D, BatchNormalization, Concatenate,
-                                                Conv2D, Dense, GlobalAveragePooling2D, GlobalMaxPooling2D,
-                                                MaxPooling2D, ZeroPadding2D)
+                                                Conv2D, MaxPooling2D, ZeroPadding2D)
 from hornet.api.applications.imagenet_utils import decode_predictions
 from hornet.api.settings import image_data_format
 
@@ -57,13 +56,9 @@ def _densenet(blocks: Sequence[int], include_top: bool, weights: Any, input_tens
     x = BatchNormalization(axis=app_utils.channel_axis(), epsilon=EPS, name="bn")(x)
     x = Activation("relu", name="relu")(x)
     if include_top:
-        x = GlobalAveragePooling2D(name="avg_pool")(x)
-        app_utils.validate_activation(classifier_activation, weights)
-        x = Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = GlobalAveragePooling2D(name="avg_pool")(x)
-    elif pooling == "max":
-        x = GlobalMaxPooling2D(name="max_pool")(x)
+        x = app_utils.dense_classifier(x, classes, classifier_activation, weights)
+    else:
+        x = app_utils.pooled_features(x, pooling, named=True)
     arch = _WEIGHT_FILES.get(tuple(blocks))
     file = arch and f"{arch}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
     return app_utils.build_model(input_tensor, img_input, x, name, weights, file,

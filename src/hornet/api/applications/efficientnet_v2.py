@@ -11,8 +11,8 @@ from typing import Any, Sequence
 
 from hornet.api.applications import app_utils
 from hornet.api.applications.app_layers import (Activation, Add, BatchNormalization, Conv2D, Dense,
-                                                DepthwiseConv2D, Dropout, GlobalAveragePooling2D,
-                                                GlobalMaxPooling2D, Multiply, Normalization, Rescaling, Reshape)
+                                                DepthwiseConv2D, Dropout, GlobalAveragePooling2D, Multiply,
+                                                Normalization, Rescaling, Reshape)
 from hornet.api.applications.efficientnet import CONV_KERNEL_INITIALIZER, DENSE_KERNEL_INITIALIZER
 from hornet.api.applications.imagenet_utils import decode_predictions
 from hornet.api.settings import image_data_format
@@ -172,10 +172,8 @@ def EfficientNetV2(width_coefficient: float, depth_coefficient: float, default_s
         app_utils.validate_activation(classifier_activation, weights)
         x = Dense(classes, activation=classifier_activation, kernel_initializer=DENSE_KERNEL_INITIALIZER,
                   bias_initializer="zeros", name="predictions")(x)
-    elif pooling == "avg":
-        x = GlobalAveragePooling2D(name="avg_pool")(x)
-    elif pooling == "max":
-        x = GlobalMaxPooling2D(name="max_pool")(x)
+    else:
+        x = app_utils.pooled_features(x, pooling, named=True)
     file = f"{name}{'.h5' if include_top else '_notop.h5'}" if weights_name else None
     return app_utils.build_model(input_tensor, img_input, x, name, weights, file, f"{_URL}{file}")
 

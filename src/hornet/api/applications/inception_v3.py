@@ -8,8 +8,7 @@ from typing import Any, Sequence
 
 from hornet.api.applications import app_utils, imagenet_utils
 from hornet.api.applications.app_layers import (Activation, AveragePooling2D, BatchNormalization, Concatenate,
-                                                Conv2D, Dense, GlobalAveragePooling2D, GlobalMaxPooling2D,
-                                                MaxPooling2D)
+                                                Conv2D, MaxPooling2D)
 from hornet.api.applications.imagenet_utils import decode_predictions
 from hornet.api.settings import image_data_format
 
@@ -98,13 +97,9 @@ def InceptionV3(include_top: bool = True, weights: Any = "imagenet", input_tenso
     x = _module_e(x, 0)
     x = _module_e(x, 1)
     if include_top:
-        x = GlobalAveragePooling2D(name="avg_pool")(x)
-        app_utils.validate_activation(classifier_activation, weights)
-        x = Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = GlobalMaxPooling2D()(x)
+        x = app_utils.dense_classifier(x, classes, classifier_activation, weights)
+    else:
+        x = app_utils.pooled_features(x, pooling)
     file = f"inception_v3_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
     return app_utils.build_model(input_tensor, img_input, x, name, weights, file,
                                  f"{app_utils.KERAS_WEIGHTS_URL}inception_v3/{file}")

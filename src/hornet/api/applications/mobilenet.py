@@ -10,8 +10,7 @@ from typing import Any, Sequence
 
 from hornet.api.applications import app_utils, imagenet_utils
 from hornet.api.applications.app_layers import (Activation, BatchNormalization, Conv2D, DepthwiseConv2D, Dropout,
-                                                GlobalAveragePooling2D, GlobalMaxPooling2D, ReLU, Reshape,
-                                                ZeroPadding2D)
+                                                GlobalAveragePooling2D, ReLU, Reshape, ZeroPadding2D)
 from hornet.api.applications.imagenet_utils import decode_predictions
 from hornet.api.settings import image_data_format
 
@@ -83,10 +82,8 @@ def MobileNet(input_shape: Sequence[int] | None = None, alpha: float = 1.0, dept
         x = Reshape((classes,), name="reshape_2")(x)
         app_utils.validate_activation(classifier_activation, weights)
         x = Activation(activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = GlobalMaxPooling2D()(x)
+    else:
+        x = app_utils.pooled_features(x, pooling)
     if name is None:
         name = f"mobilenet_{alpha:0.2f}_{rows}"
     file = None

@@ -9,8 +9,8 @@ import warnings
 from typing import Any, Sequence
 
 from hornet.api.applications import app_utils, imagenet_utils
-from hornet.api.applications.app_layers import (Add, BatchNormalization, Conv2D, Dense, DepthwiseConv2D,
-                                                GlobalAveragePooling2D, GlobalMaxPooling2D, ReLU, ZeroPadding2D)
+from hornet.api.applications.app_layers import (Add, BatchNormalization, Conv2D, DepthwiseConv2D, ReLU,
+                                                ZeroPadding2D)
 from hornet.api.applications.imagenet_utils import decode_predictions
 from hornet.api.settings import image_data_format
 
@@ -94,13 +94,9 @@ def MobileNetV2(input_shape: Sequence[int] | None = None, alpha: float = 1.0, in
     x = Conv2D(last_filters, kernel_size=1, use_bias=False, name="Conv_1")(x)
     x = ReLU(6.0, name="out_relu")(_bn(x, "Conv_1_bn"))
     if include_top:
-        x = GlobalAveragePooling2D()(x)
-        app_utils.validate_activation(classifier_activation, weights)
-        x = Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = GlobalMaxPooling2D()(x)
+        x = app_utils.dense_classifier(x, classes, classifier_activation, weights, pool_name=None)
+    else:
+        x = app_utils.pooled_features(x, pooling)
     if name is None:
         name = f"mobilenetv2_{alpha:0.2f}_{rows}"
     file = (f"mobilenet_v2_weights_tf_dim_ordering_tf_kernels_{float(alpha)}_{rows}"

@@ -11,8 +11,8 @@ from typing import Any, Callable, Sequence
 
 from hornet.api.applications import app_utils
 from hornet.api.applications.app_layers import (Activation, Add, BatchNormalization, Conv2D, DepthwiseConv2D,
-                                                Dropout, Flatten, GlobalAveragePooling2D, GlobalMaxPooling2D,
-                                                Multiply, ReLU, Rescaling, ZeroPadding2D)
+                                                Dropout, Flatten, GlobalAveragePooling2D, Multiply, ReLU,
+                                                Rescaling, ZeroPadding2D)
 from hornet.api.applications.imagenet_utils import decode_predictions
 from hornet.api.settings import image_data_format
 
@@ -129,10 +129,8 @@ def _mobilenet_v3(blocks: Sequence[tuple], last_point_ch: int, input_shape: Any,
         x = Flatten()(Conv2D(classes, kernel_size=1, padding="same", name="logits")(x))
         app_utils.validate_activation(classifier_activation, weights)
         x = Activation(activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = GlobalAveragePooling2D(name="avg_pool")(x)
-    elif pooling == "max":
-        x = GlobalMaxPooling2D(name="max_pool")(x)
+    else:
+        x = app_utils.pooled_features(x, pooling, named=True)
     model_name = f"{model_type}{'_minimalistic' if minimalistic else ''}_224_{alpha}_float"
     file = f"weights_mobilenet_v3_{model_name}{'.h5' if include_top else '_no_top_v2.h5'}"
     return app_utils.build_model(input_tensor, img_input, x, name, weights, file, f"{_URL}{file}")

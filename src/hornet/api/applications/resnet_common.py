@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from hornet.api.applications import app_utils
-from hornet.api.applications.app_layers import (Activation, Add, BatchNormalization, Conv2D, Dense,
-                                                GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D,
+from hornet.api.applications.app_layers import (Activation, Add, BatchNormalization, Conv2D, MaxPooling2D,
                                                 ZeroPadding2D)
 from hornet.api.settings import image_data_format
 
@@ -89,13 +88,9 @@ def resnet_model(stack_fn: Callable[[Any], Any], preact: bool, use_bias: bool, i
     if preact:
         x = Activation("relu", name="post_relu")(_bn(x, "post_bn"))
     if include_top:
-        x = GlobalAveragePooling2D(name="avg_pool")(x)
-        app_utils.validate_activation(classifier_activation, weights)
-        x = Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = GlobalAveragePooling2D(name="avg_pool")(x)
-    elif pooling == "max":
-        x = GlobalMaxPooling2D(name="max_pool")(x)
+        x = app_utils.dense_classifier(x, classes, classifier_activation, weights)
+    else:
+        x = app_utils.pooled_features(x, pooling, named=True)
     file = None
     if weights_name is not None:
         file = f"{weights_name}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"

@@ -9,8 +9,7 @@ from typing import Any, Sequence
 
 from hornet.api.applications import app_utils, imagenet_utils
 from hornet.api.applications.imagenet_utils import decode_predictions
-from hornet.api.applications.app_layers import (Conv2D, Dense, Flatten, GlobalAveragePooling2D,
-                                                GlobalMaxPooling2D, MaxPooling2D)
+from hornet.api.applications.app_layers import (Conv2D, Dense, Flatten, MaxPooling2D)
 from hornet.api.settings import image_data_format
 
 _BLOCKS = {"vgg16": (2, 2, 3, 3, 3), "vgg19": (2, 2, 4, 4, 4)}
@@ -36,10 +35,8 @@ def _vgg(arch: str, include_top: bool, weights: Any, input_tensor: Any, input_sh
         x = Dense(4096, activation="relu", name="fc2")(x)
         app_utils.validate_activation(classifier_activation, weights)
         x = Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = GlobalMaxPooling2D()(x)
+    else:
+        x = app_utils.pooled_features(x, pooling)
     file = f"{arch}_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
     return app_utils.build_model(input_tensor, img_input, x, name, weights, file,
                                  f"{app_utils.KERAS_WEIGHTS_URL}{arch}/{file}")

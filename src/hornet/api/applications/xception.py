@@ -8,8 +8,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from hornet.api.applications import app_utils, imagenet_utils
-from hornet.api.applications.app_layers import (Activation, Add, BatchNormalization, Conv2D, Dense,
-                                                GlobalAveragePooling2D, GlobalMaxPooling2D, MaxPooling2D,
+from hornet.api.applications.app_layers import (Activation, Add, BatchNormalization, Conv2D, MaxPooling2D,
                                                 SeparableConv2D)
 from hornet.api.applications.imagenet_utils import decode_predictions
 from hornet.api.settings import image_data_format
@@ -73,13 +72,9 @@ def Xception(include_top: bool = True, weights: Any = "imagenet", input_tensor: 
     x = Activation("relu", name="block14_sepconv1_act")(_sep_bn(x, 1536, "block14_sepconv1"))
     x = Activation("relu", name="block14_sepconv2_act")(_sep_bn(x, 2048, "block14_sepconv2"))
     if include_top:
-        x = GlobalAveragePooling2D(name="avg_pool")(x)
-        app_utils.validate_activation(classifier_activation, weights)
-        x = Dense(classes, activation=classifier_activation, name="predictions")(x)
-    elif pooling == "avg":
-        x = GlobalAveragePooling2D()(x)
-    elif pooling == "max":
-        x = GlobalMaxPooling2D()(x)
+        x = app_utils.dense_classifier(x, classes, classifier_activation, weights)
+    else:
+        x = app_utils.pooled_features(x, pooling)
     file = f"xception_weights_tf_dim_ordering_tf_kernels{'' if include_top else '_notop'}.h5"
     return app_utils.build_model(input_tensor, img_input, x, name, weights, file,
                                  f"{app_utils.KERAS_WEIGHTS_URL}xception/{file}")
