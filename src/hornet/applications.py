@@ -5,8 +5,8 @@
 >>> x = hornet.applications.resnet50.preprocess_input(images)
 """
 from hornet.api.applications import (convnext, densenet, efficientnet, efficientnet_v2, imagenet_utils,
-                                     inception_v3, mobilenet, mobilenet_v2, mobilenet_v3, resnet, resnet_v2,
-                                     xception)
+                                     inception_v3, mobilenet, mobilenet_v2, mobilenet_v3, nasnet, resnet,
+                                     resnet_v2, xception)
 from hornet.api.applications import resnet as resnet50
 from hornet.api.applications import vgg as vgg16
 from hornet.api.applications import vgg as vgg19
@@ -23,6 +23,7 @@ from hornet.api.applications.inception_v3 import InceptionV3
 from hornet.api.applications.mobilenet import MobileNet
 from hornet.api.applications.mobilenet_v2 import MobileNetV2
 from hornet.api.applications.mobilenet_v3 import MobileNetV3Large, MobileNetV3Small
+from hornet.api.applications.nasnet import NASNetLarge, NASNetMobile
 from hornet.api.applications.resnet import ResNet50, ResNet101, ResNet152
 from hornet.api.applications.resnet_v2 import ResNet50V2, ResNet101V2, ResNet152V2
 from hornet.api.applications.vgg import VGG16, VGG19
@@ -34,7 +35,7 @@ __all__ = ["VGG16", "VGG19", "ResNet50", "ResNet101", "ResNet152", "ResNet50V2",
            "EfficientNetB0", "EfficientNetB1", "EfficientNetB2", "EfficientNetB3", "EfficientNetB4", "EfficientNetB5",
            "EfficientNetB6", "EfficientNetB7", "ConvNeXtTiny", "ConvNeXtSmall", "ConvNeXtBase", "ConvNeXtLarge",
            "ConvNeXtXLarge", "EfficientNetV2B0", "EfficientNetV2B1", "EfficientNetV2B2", "EfficientNetV2B3",
-           "EfficientNetV2S", "EfficientNetV2M", "EfficientNetV2L",
+           "EfficientNetV2S", "EfficientNetV2M", "EfficientNetV2L", "NASNetMobile", "NASNetLarge",
            "imagenet_utils", "vgg16", "vgg19", "resnet", "resnet50", "resnet_v2", "mobilenet", "mobilenet_v2",
            "densenet", "inception_v3", "xception", "efficientnet",
-           "mobilenet_v3", "convnext", "efficientnet_v2"]
+           "mobilenet_v3", "convnext", "efficientnet_v2", "nasnet"]
