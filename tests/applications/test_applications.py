@@ -123,7 +123,8 @@ def test_predictions_match_keras(family, keras):
     assert model.count_params() == count
     # same weight order, owned by layers of the same names (unnamed layers' default-name counters depend on
     # what each process built before, so their "_<n>" suffixes are ignored)
-    owners = {id(w): layer.name for layer in model.layers for w in layer.weights}
+    owners = {id(w): sub.name for sub in model._flatten_layers()  # the innermost layer owning each weight
+              for w in sub._trainable_variables + sub._non_trainable_variables}
     assert [_base(owners.get(id(w))) for w in model.weights] == [_base(n) for n in layer_names]
     model.set_weights(weights)
     got = np.asarray(model.predict(x, verbose=0))

@@ -172,7 +172,7 @@ def test_deserialize_keras_entries(keras):
     assert layer.built and [tuple(w.shape) for w in layer.weights] == [(5, 4)]  # from Keras's build_config
     layer.set_weights(k_dense.get_weights())
     x = np.ones((2, 5), "float32")
-    np.testing.assert_allclose(np.asarray(layer(x)), np.asarray(k_dense(x)), rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(layer(x)), np.asarray(k_dense(x)), rtol=1e-6, atol=1e-6)
     conv = deserialize(keras.layers.serialize(keras.layers.Conv2D(3, 3, padding="same")))
     assert type(conv).__name__ == "Conv2D" and conv.padding == "same"
 
